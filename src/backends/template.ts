@@ -1,0 +1,143 @@
+/**
+ * The template back-end: a manifest tree becomes Go-template YAML text for `templates/`.
+ * Indentation for `nindent` comes from the column being written, never from a constant.
+ */
+import { Expr } from '../expr/expr';
+import {
+  BlockNode,
+  ChartModel,
+  Document,
+  Guard,
+  isNode,
+  isTreeMap,
+  MapListNode,
+  Node,
+  OptionalItemNode,
+  OptionalNode,
+  ScalarNode,
+  SpliceNode,
+  SpreadNode,
+  Tree,
+  TreeMap,
+  WithNode,
+} from '../tree/nodes';
+import { presenceCondition } from '../tree/presence';
+import { keyText, scalarText, TextMode } from '../tree/yaml-text';
+
+const spaces = (n: number): string => ' '.repeat(n);
+const json = (expr: Expr): string => `{{ toJson ${expr.toGo()} }}`;
+const yamlBlock = (operand: string, indent: number): string => `{{ toYaml ${operand} | nindent ${indent} }}`;
+
+function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
+  if (cond === true) return body;
+  return [`${spaces(indent)}{{- if ${cond.toGo()} }}`, ...body, `${spaces(indent)}{{- end }}`];
+}
+
+function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): string[] {
+  const pad = spaces(indent);
+  const k = keyText(key, mode);
+  if (value instanceof OptionalNode) {
+    return wrapIf(value.cond, indent, emitEntry(key, value.value, indent, mode));
+  }
+  if (value instanceof SpreadNode) {
+    return [`${pad}{{- with ${value.expr.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+  }
+  if (value instanceof WithNode) {
+    return [`${pad}{{- with ${value.expr.toGo()} }}`, `${pad}${k}:${yamlBlock('.', indent + 2)}`, `${pad}{{- end }}`];
+  }
+  if (value instanceof ScalarNode) return [`${pad}${k}: ${json(value.expr)}`];
+  if (value instanceof BlockNode) return [`${pad}${k}:${yamlBlock(value.expr.toGo(), indent + 2)}`];
+  if (isNode(value)) throw new Error(`${value.constructor.name} cannot stand as the value of key ${key}`);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${pad}${k}: []`];
+    return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitItems(value, indent + 2, mode)]);
+  }
+  if (isTreeMap(value)) {
+    if (Object.keys(value).length === 0) return [`${pad}${k}: {}`];
+    return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitMap(value, indent + 2, mode)]);
+  }
+  return [`${pad}${k}: ${scalarText(value, mode)}`];
+}
+
+function emitMap(map: TreeMap, indent: number, mode: TextMode): string[] {
+  return Object.entries(map).flatMap(([key, value]) => emitEntry(key, value, indent, mode));
+}
+
+function emitItems(items: Tree[], indent: number, mode: TextMode): string[] {
+  const pad = spaces(indent);
+  return items.flatMap((item): string[] => {
+    if (item instanceof OptionalItemNode) return wrapIf(item.cond, indent, emitItem(item.item, indent, mode));
+    if (item instanceof SpliceNode) {
+      return [`${pad}{{- with ${item.list.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+    }
+    if (item instanceof MapListNode) {
+      return [
+        `${pad}{{- range ${item.variable.toGo()} := ${item.list.toGo()} }}`,
+        ...emitItem(item.item, indent, mode),
+        `${pad}{{- end }}`,
+      ];
+    }
+    return emitItem(item, indent, mode);
+  });
+}
+
+function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
+  const pad = spaces(indent);
+  if (item instanceof ScalarNode) return [`${pad}- ${json(item.expr)}`];
+  if (item instanceof BlockNode) return [`${pad}-${yamlBlock(item.expr.toGo(), indent + 2)}`];
+  if (item instanceof Node) throw new Error(`${item.constructor.name} cannot stand as a list item here`);
+  if (Array.isArray(item)) {
+    if (item.length === 0) return [`${pad}- []`];
+    if (presenceCondition(item) !== true) throw new Error('a list item that is a list must always have content');
+    return [`${pad}-`, ...emitItems(item, indent + 2, mode)];
+  }
+  if (isTreeMap(item)) {
+    if (Object.keys(item).length === 0) return [`${pad}- {}`];
+    if (presenceCondition(item) !== true) throw new Error('a list item that is a map must always have an entry');
+    const lines = emitMap(item, indent + 2, mode);
+    // Put the first entry on the dash line when it is plain text (not a template action).
+    if (!lines[0].trimStart().startsWith('{{')) lines[0] = `${pad}- ${lines[0].slice(indent + 2)}`;
+    else lines.unshift(`${pad}-`);
+    return lines;
+  }
+  return [`${pad}- ${scalarText(item, mode)}`];
+}
+
+/**
+ * Plain YAML for concrete manifests (no template actions), quoted as conservatively as the
+ * templates so that YAML 1.1 readers (kubectl, Helm) read back the same values.
+ */
+export function plainYaml(value: TreeMap): string {
+  return `${emitMap(value, 0, 'plain').join('\n')}\n`;
+}
+
+/** First line of every generated template: a Go-template comment, so it renders to nothing. */
+export function generatedBanner(source: string): string {
+  return `{{- /* Generated by \`npm run build\` from ${source}; do not edit. */ -}}`;
+}
+
+export function documentTemplate(doc: Document, source: string): string {
+  const body = emitMap(doc.tree, 0, 'template');
+  const lines = doc.cond ? wrapIf(doc.cond, 0, body) : body;
+  return [generatedBanner(source), ...lines, ''].join('\n');
+}
+
+export function guardsTemplate(guards: readonly Guard[], source: string): string {
+  const lines = guards.flatMap((guard) => [
+    `{{- if ${guard.when.toGo()} }}`,
+    `{{- fail ${guard.message.toGo()} }}`,
+    '{{- end }}',
+  ]);
+  return [generatedBanner(source), ...lines, ''].join('\n');
+}
+
+/** Template file name → text, for every document and the guards. */
+export function chartTemplates(model: ChartModel, source: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (model.guards.length > 0) files.set('guards.yaml', guardsTemplate(model.guards, source));
+  for (const doc of model.documents) {
+    if (files.has(doc.file)) throw new Error(`two documents want template file ${doc.file}`);
+    files.set(doc.file, documentTemplate(doc, source));
+  }
+  return files;
+}

@@ -1,0 +1,113 @@
+/**
+ * The coderd environment: the chart's variables in the official chart's order, then the user's
+ * `coder.env`. Order matters: `$(VAR)` expands only variables defined earlier in the list, so
+ * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
+ */
+import {
+  and,
+  concat,
+  duplicatesOf,
+  Expr,
+  hasItemNamed,
+  join,
+  lit,
+  namesOf,
+  not,
+
+} from '../expr/expr';
+import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
+import { release, valueRef } from '../values/refs';
+import { CODER_NAME, HTTP_PORT, PPROF_PORT, PROMETHEUS_PORT } from './names';
+
+const userEnv = (): Expr => valueRef('coder.env');
+
+/** How a chart variable relates to the user's `coder.env`. */
+enum UserOverride {
+  /** The user's entry replaces the chart's. */
+  REPLACES,
+  /** The user may not set it: the chart's other objects depend on its value. */
+  FORBIDDEN,
+}
+
+interface ChartVariable {
+  readonly name: string;
+  readonly entry: () => TreeMap;
+  readonly override: UserOverride;
+  /** Why the user may not set it (for FORBIDDEN variables). */
+  readonly reserved?: string;
+  /** Set only when this holds (besides the user not setting it). */
+  readonly when?: Expr;
+}
+
+const fromPodIP = { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
+
+/** The in-cluster access URL: the Service's cluster DNS name. */
+export const clusterAccessURL = (): Expr<string> =>
+  concat(lit(`http://${CODER_NAME}.`), release.namespace, lit('.svc.cluster.local'));
+
+const CHART_VARIABLES: readonly ChartVariable[] = [
+  {
+    name: 'CODER_HTTP_ADDRESS',
+    entry: () => ({ value: `0.0.0.0:${HTTP_PORT}` }),
+    override: UserOverride.FORBIDDEN,
+    reserved: `the Service, the probes and the relay URL all expect coderd on port ${HTTP_PORT}`,
+  },
+  {
+    name: 'CODER_PROMETHEUS_ADDRESS',
+    entry: () => ({ value: `0.0.0.0:${PROMETHEUS_PORT}` }),
+    override: UserOverride.REPLACES,
+  },
+  { name: 'CODER_PPROF_ADDRESS', entry: () => ({ value: `0.0.0.0:${PPROF_PORT}` }), override: UserOverride.REPLACES },
+  {
+    name: 'CODER_ACCESS_URL',
+    entry: () => ({ value: new ScalarNode(clusterAccessURL()) }),
+    override: UserOverride.REPLACES,
+    when: valueRef('coder.envUseClusterAccessURL'),
+  },
+  {
+    name: 'KUBE_POD_IP',
+    entry: () => fromPodIP,
+    override: UserOverride.FORBIDDEN,
+    reserved: 'the chart sets it from status.podIP and builds CODER_DERP_SERVER_RELAY_URL from it',
+  },
+  {
+    name: 'CODER_DERP_SERVER_RELAY_URL',
+    entry: () => ({ value: `http://$(KUBE_POD_IP):${HTTP_PORT}` }),
+    override: UserOverride.REPLACES,
+  },
+  { name: 'CODER_CLUSTER_HOST', entry: () => fromPodIP, override: UserOverride.REPLACES },
+];
+
+/** The env list of the coderd container: chart variables, then the user's. */
+export function coderEnv(): Tree[] {
+  const items: Tree[] = CHART_VARIABLES.map((variable) => {
+    const item: TreeMap = { name: variable.name, ...variable.entry() };
+    const conds: Expr[] = [];
+    if (variable.when) conds.push(variable.when);
+    if (variable.override === UserOverride.REPLACES) conds.push(not(hasItemNamed(userEnv(), variable.name)));
+    if (conds.length === 0) return item;
+    return new OptionalItemNode(conds.length === 1 ? conds[0] : and(...conds), item);
+  });
+  items.push(new SpliceNode(userEnv()));
+  return items;
+}
+
+/** Refusals that keep env names unique and the chart-owned variables intact. */
+export function envGuards(): Guard[] {
+  const reserved = CHART_VARIABLES.filter((v) => v.override === UserOverride.FORBIDDEN);
+  const duplicates = duplicatesOf(namesOf(userEnv()));
+  return [
+    ...reserved.map((variable) => ({
+      when: hasItemNamed(userEnv(), variable.name),
+      message: lit(`coder.env must not set ${variable.name}: ${variable.reserved}. Remove it from coder.env.`),
+    })),
+    {
+      when: duplicates,
+      message: concat(
+        lit('coder.env sets '),
+        join(', ', duplicates),
+        lit(' more than once; keep one entry per variable name.'),
+      ),
+    },
+  ];
+}

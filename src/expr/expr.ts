@@ -1,0 +1,349 @@
+/**
+ * The value-expression language. Every expression has two readings that must agree:
+ * `eval` (TypeScript, Go template + Sprig semantics) and `toGo` (Go-template operand text).
+ *
+ * `toGo` always yields a self-contained operand: an atom (`$.Values.x`, `"text"`, `$item`) or a
+ * parenthesised call, so it can be an argument anywhere. References go through `$` so that they
+ * keep working inside `range` and `with`, which rebind `.`.
+ */
+import { deepEqual, GoValue, goKind, isMap, isTruthy } from './go-semantics';
+
+export interface ReleaseInfo {
+  readonly Name: string;
+  readonly Namespace: string;
+  readonly Service: string;
+  readonly IsInstall: boolean;
+  readonly IsUpgrade: boolean;
+  readonly Revision: number;
+}
+
+export interface ChartInfo {
+  readonly Name: string;
+  readonly Version: string;
+  readonly AppVersion: string;
+}
+
+/** What an expression is evaluated against: the same data Helm gives a template. */
+export interface EvalScope {
+  readonly Values: GoValue;
+  readonly Release: ReleaseInfo;
+  readonly Chart: ChartInfo;
+  /** Variables bound by `range` (name without `$`). */
+  readonly vars?: ReadonlyMap<string, GoValue>;
+}
+
+export function withVar(scope: EvalScope, name: string, value: GoValue): EvalScope {
+  const vars = new Map(scope.vars ?? []);
+  vars.set(name, value);
+  return { ...scope, vars };
+}
+
+export abstract class Expr<T extends GoValue = GoValue> {
+  /** TypeScript reading: the value Helm would compute. */
+  public abstract eval(scope: EvalScope): T;
+  /** Go-template reading: an operand usable as a function argument. */
+  public abstract toGo(): string;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A Go string literal; JSON's escapes are a subset of Go's, so JSON quoting is exact. */
+export function goString(text: string): string {
+  return JSON.stringify(text);
+}
+
+function walk(start: GoValue, path: readonly string[], describe: string): GoValue {
+  let current: GoValue = start;
+  for (const segment of path) {
+    if (current === null || current === undefined) {
+      // Go templates fail the same way when a field is read through a nil map.
+      throw new Error(`nil pointer evaluating interface {}.${segment} (in ${describe})`);
+    }
+    if (!isMap(current)) {
+      throw new Error(`can't evaluate field ${segment} in type ${goKind(current)} (in ${describe})`);
+    }
+    current = segment in current ? current[segment] : null;
+  }
+  return current;
+}
+
+function pathText(root: string, path: readonly string[]): string {
+  let text = root;
+  for (const segment of path) {
+    text = IDENTIFIER.test(segment) ? `${text}.${segment}` : `(index ${text} ${goString(segment)})`;
+  }
+  return text;
+}
+
+/** `$.Values.a.b`, `$.Release.Namespace`, `$.Chart.AppVersion`. */
+export class Ref<T extends GoValue = GoValue> extends Expr<T> {
+  public constructor(
+    public readonly root: 'Values' | 'Release' | 'Chart',
+    public readonly path: readonly string[],
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): T {
+    const start = (this.root === 'Values' ? scope.Values : scope[this.root]) as unknown as GoValue;
+    return walk(start, this.path, this.toGo()) as T;
+  }
+  public toGo(): string {
+    return pathText(`$.${this.root}`, this.path);
+  }
+}
+
+/** A variable bound by `range` (`$item`), optionally with a field path into it. */
+export class Var<T extends GoValue = GoValue> extends Expr<T> {
+  public constructor(
+    public readonly name: string,
+    public readonly path: readonly string[] = [],
+  ) {
+    super();
+    if (!IDENTIFIER.test(name)) throw new Error(`invalid template variable name ${name}`);
+  }
+  public field<U extends GoValue = GoValue>(...path: string[]): Var<U> {
+    return new Var<U>(this.name, [...this.path, ...path]);
+  }
+  public eval(scope: EvalScope): T {
+    if (!scope.vars?.has(this.name)) throw new Error(`undefined variable: $${this.name}`);
+    return walk(scope.vars.get(this.name) as GoValue, this.path, this.toGo()) as T;
+  }
+  public toGo(): string {
+    return pathText(`$${this.name}`, this.path);
+  }
+}
+
+export class Lit<T extends GoValue = GoValue> extends Expr<T> {
+  public constructor(public readonly value: T) {
+    super();
+  }
+  public eval(): T {
+    return this.value;
+  }
+  public toGo(): string {
+    return literalGo(this.value);
+  }
+}
+
+function literalGo(value: GoValue): string {
+  if (value === null) return 'nil';
+  if (typeof value === 'string') return goString(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`only safe integer literals are supported, got ${value}`);
+    return String(value);
+  }
+  if (Array.isArray(value)) return `(list${value.map((v) => ` ${literalGo(v)}`).join('')})`;
+  const entries = Object.entries(value).map(([k, v]) => ` ${goString(k)} ${literalGo(v)}`);
+  return `(dict${entries.join('')})`;
+}
+
+/** A Sprig/Go function call whose TypeScript reading is given by `impl`. */
+class Call<T extends GoValue> extends Expr<T> {
+  public constructor(
+    private readonly fn: string,
+    private readonly args: readonly Expr[],
+    private readonly impl: (scope: EvalScope, args: readonly Expr[]) => T,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): T {
+    return this.impl(scope, this.args);
+  }
+  public toGo(): string {
+    return `(${this.fn}${this.args.map((a) => ` ${a.toGo()}`).join('')})`;
+  }
+}
+
+function comparable(value: GoValue, fn: string): GoValue {
+  if (value !== null && typeof value === 'object') {
+    throw new Error(`error calling ${fn}: non-comparable type ${goKind(value)}`);
+  }
+  return value;
+}
+
+// ---- Factories: the vocabulary the constructs use. -------------------------------------------
+
+export const lit = <T extends GoValue>(value: T): Expr<T> => new Lit(value);
+
+/** Sprig `default`: `value` unless it is empty (nil, false, 0, "", empty list or map). */
+export const defaultTo = <T extends GoValue>(fallback: Expr<T>, value: Expr<T>): Expr<T> =>
+  new Call<T>('default', [fallback, value], (s, [f, v]) => {
+    const given = v.eval(s);
+    return (isTruthy(given) ? given : f.eval(s)) as T;
+  });
+
+export const eq = (a: Expr, b: Expr): Expr<boolean> =>
+  new Call<boolean>('eq', [a, b], (s, [x, y]) => deepEqual(comparable(x.eval(s), 'eq'), comparable(y.eval(s), 'eq')));
+
+export const ne = (a: Expr, b: Expr): Expr<boolean> =>
+  new Call<boolean>('ne', [a, b], (s, [x, y]) => !deepEqual(comparable(x.eval(s), 'ne'), comparable(y.eval(s), 'ne')));
+
+/** Go `and`: the first falsy argument, else the last (short-circuit, as Go 1.18+). */
+export const and = (...args: Expr[]): Expr =>
+  new Call('and', args, (s, xs) => {
+    let last: GoValue = null;
+    for (const x of xs) {
+      last = x.eval(s);
+      if (!isTruthy(last)) return last;
+    }
+    return last;
+  });
+
+/** Go `or`: the first truthy argument, else the last. */
+export const or = (...args: Expr[]): Expr =>
+  new Call('or', args, (s, xs) => {
+    let last: GoValue = null;
+    for (const x of xs) {
+      last = x.eval(s);
+      if (isTruthy(last)) return last;
+    }
+    return last;
+  });
+
+export const not = (x: Expr): Expr<boolean> => new Call<boolean>('not', [x], (s, [a]) => !isTruthy(a.eval(s)));
+
+export const empty = (x: Expr): Expr<boolean> => new Call<boolean>('empty', [x], (s, [a]) => !isTruthy(a.eval(s)));
+
+/** Sprig `ternary`: both branches are evaluated (as in Go), the condition picks one. */
+export const ternary = <T extends GoValue>(whenTrue: Expr<T>, whenFalse: Expr<T>, cond: Expr): Expr<T> =>
+  new Call<T>('ternary', [whenTrue, whenFalse, cond], (s, [t, f, c]) => {
+    const [tv, fv, cv] = [t.eval(s), f.eval(s), c.eval(s)];
+    if (typeof cv !== 'boolean') throw new Error(`error calling ternary: condition is ${goKind(cv)}, not bool`);
+    return (cv ? tv : fv) as T;
+  });
+
+function asString(value: GoValue, where: string): string {
+  if (typeof value !== 'string') {
+    throw new Error(`${where}: expected a string, got ${goKind(value)} ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** String concatenation of string operands (`printf "%s%s" a b`). */
+export const concat = (...parts: Expr<string>[]): Expr<string> =>
+  new Call<string>(`printf ${goString('%s'.repeat(parts.length))}`, parts, (s, xs) =>
+    xs.map((x) => asString(x.eval(s), 'concat')).join(''),
+  );
+
+/** Number of items in a list (nil counts 0, as Sprig `len` of a nil slice). */
+export const len = (list: Expr): Expr<number> =>
+  new Call<number>('len', [list], (s, [l]) => {
+    const value = l.eval(s);
+    if (value === null) return 0;
+    if (Array.isArray(value) || typeof value === 'string') return value.length;
+    if (isMap(value)) return Object.keys(value).length;
+    throw new Error(`error calling len: len of type ${goKind(value)}`);
+  });
+
+export const gt = (a: Expr<number>, b: Expr<number>): Expr<boolean> =>
+  new Call<boolean>('gt', [a, b], (s, [x, y]) => {
+    const [xv, yv] = [x.eval(s), y.eval(s)];
+    if (typeof xv !== 'number' || typeof yv !== 'number') {
+      throw new Error(`error calling gt: incompatible types for comparison (${goKind(xv)}, ${goKind(yv)})`);
+    }
+    return xv > yv;
+  });
+
+/**
+ * The `name` of every item of a list of maps (an env list), as a list of strings.
+ * Go has no map-over-list expression, so a helper template collects them as JSON.
+ */
+export const namesOf = (list: Expr): Expr<GoValue[]> => new NamesOf(list);
+
+class NamesOf extends Expr<GoValue[]> {
+  public constructor(private readonly list: Expr) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const value = this.list.eval(scope);
+    if (value === null) return [];
+    if (!Array.isArray(value)) throw new Error(`range can't iterate over ${JSON.stringify(value)}`);
+    return value.map((item) => {
+      if (item === null) throw new Error('nil pointer evaluating interface {}.name');
+      if (!isMap(item)) throw new Error(`can't evaluate field name in type ${goKind(item)}`);
+      return 'name' in item ? item.name : null;
+    });
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(NAMES_HELPER)} ${this.list.toGo()}))`;
+  }
+}
+
+/** Sprig `has`: whether a list contains a value. */
+export const has = (needle: Expr, list: Expr<GoValue[]>): Expr<boolean> =>
+  new Call<boolean>('has', [needle, list], (s, [n, l]) => {
+    const items = l.eval(s) ?? [];
+    const wanted = n.eval(s);
+    return (items as GoValue[]).some((item) => deepEqual(item, wanted));
+  });
+
+/** Whether a list of maps has an item whose `name` is `name`. */
+export const hasItemNamed = (list: Expr, name: string): Expr<boolean> => has(lit(name), namesOf(list));
+
+/** The values that occur more than once in a list of strings, each once, in first-repeat order. */
+export const duplicatesOf = (list: Expr<GoValue[]>): Expr<GoValue[]> => new DuplicatesOf(list);
+
+class DuplicatesOf extends Expr<GoValue[]> {
+  public constructor(private readonly list: Expr<GoValue[]>) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const seen = new Set<string>();
+    const repeated: string[] = [];
+    for (const item of this.list.eval(scope) ?? []) {
+      const key = asString(item, 'duplicatesOf');
+      if (seen.has(key) && !repeated.includes(key)) repeated.push(key);
+      seen.add(key);
+    }
+    return repeated;
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(DUPLICATES_HELPER)} ${this.list.toGo()}))`;
+  }
+}
+
+/** Sprig `omit`: a copy of a map without the given keys (nil stays an empty map). */
+export const omit = (map: Expr, ...keys: string[]): Expr =>
+  new Call('omit', [map, ...keys.map((k) => lit(k))], (s, [m]) => {
+    const value = m.eval(s);
+    if (value === null) return {};
+    if (!isMap(value)) throw new Error(`error calling omit: expected a map, got ${goKind(value)}`);
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+  });
+
+/** Sprig `join` of a list of strings. */
+export const join = (separator: string, list: Expr<GoValue[]>): Expr<string> =>
+  new Call<string>('join', [lit(separator), list], (s, [sep, l]) =>
+    ((l.eval(s) ?? []) as GoValue[]).map((item) => asString(item, 'join')).join(sep.eval(s) as string),
+  );
+
+export const NAMES_HELPER = 'coder-ha.names';
+export const DUPLICATES_HELPER = 'coder-ha.duplicates';
+
+/**
+ * Named templates the expressions call through `include`. They are emitted into `_helpers.tpl`;
+ * each receives its argument as `.`.
+ */
+export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
+  [NAMES_HELPER]: [
+    '{{- /* The `name` of each item of the list given as `.`, as a JSON list. */ -}}',
+    '{{- $names := list -}}',
+    '{{- range . -}}',
+    '{{- $names = append $names .name -}}',
+    '{{- end -}}',
+    '{{- toJson $names -}}',
+  ].join('\n'),
+  [DUPLICATES_HELPER]: [
+    '{{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}',
+    '{{- $seen := dict -}}',
+    '{{- $repeated := list -}}',
+    '{{- range . -}}',
+    '{{- if and (hasKey $seen .) (not (has . $repeated)) -}}',
+    '{{- $repeated = append $repeated . -}}',
+    '{{- end -}}',
+    '{{- $_ := set $seen . true -}}',
+    '{{- end -}}',
+    '{{- toJson $repeated -}}',
+  ].join('\n'),
+};

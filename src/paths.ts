@@ -1,0 +1,7 @@
+/** Locations inside the package; `src/` and the compiled `lib/` both sit one level below it. */
+import { join } from 'node:path';
+
+export const PACKAGE_ROOT = join(__dirname, '..');
+export const SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'values.schema.json');
+export const CHART_META_FILE = join(PACKAGE_ROOT, 'Chart.yaml');
+export const CHART_DIR = join(PACKAGE_ROOT, 'charts', 'coder');

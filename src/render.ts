@@ -1,0 +1,56 @@
+/**
+ * The concrete render: values in, Kubernetes manifests out, exactly as `helm template` of the
+ * built chart gives them (the parity tests hold the two together).
+ */
+import { Manifest, renderModel } from './backends/concrete';
+import { plainYaml } from './backends/template';
+import { chartInfo } from './chart-meta';
+import { coderChartModel } from './coder/chart';
+import { EvalScope } from './expr/expr';
+import { GoValue, isMap } from './expr/go-semantics';
+import { coalesceWithDefaults, mergeUserValues } from './values/coalesce';
+import { schemaDefaults } from './values/schema';
+import { assertValidValues } from './values/validate';
+
+export type ValueMap = { [key: string]: GoValue };
+
+export interface ReleaseOptions {
+  /** @default "release-name" (as `helm template` without a name) */
+  readonly releaseName?: string;
+  /** @default "default" */
+  readonly namespace?: string;
+}
+
+/** The values templates see: user layers merged in order, over the chart's defaults, validated. */
+export function resolveValues(userLayers: readonly ValueMap[]): ValueMap {
+  const defaults = schemaDefaults();
+  if (!isMap(defaults)) throw new Error('the schema defaults must form a map');
+  const values = coalesceWithDefaults(defaults, mergeUserValues(userLayers));
+  assertValidValues(values);
+  return values;
+}
+
+export function scopeFor(values: ValueMap, options: ReleaseOptions = {}): EvalScope {
+  return {
+    Values: values,
+    Release: {
+      Name: options.releaseName ?? 'release-name',
+      Namespace: options.namespace ?? 'default',
+      Service: 'Helm',
+      IsInstall: true,
+      IsUpgrade: false,
+      Revision: 1,
+    },
+    Chart: chartInfo(),
+  };
+}
+
+/** Every manifest the chart renders for these values; throws on invalid values or a guard. */
+export function renderManifests(userLayers: readonly ValueMap[], options: ReleaseOptions = {}): Manifest[] {
+  return renderModel(coderChartModel(), scopeFor(resolveValues(userLayers), options));
+}
+
+/** Multi-document YAML, one document per manifest. */
+export function manifestsToYaml(manifests: readonly Manifest[]): string {
+  return manifests.map((m) => `---\n${plainYaml(m)}`).join('');
+}

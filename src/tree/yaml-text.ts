@@ -1,0 +1,34 @@
+/**
+ * YAML text for keys and literal scalars, written conservatively: a string is left plain only
+ * when no YAML 1.1 or 1.2 reader (Helm, kubectl, js-yaml) could take it for anything else.
+ */
+
+const PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9_./-]*$/;
+// YAML 1.1 booleans and nulls that go-yaml v2 (under Helm and Kubernetes) still resolves.
+const YAML11_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null']);
+
+function needsQuotes(text: string): boolean {
+  return !PLAIN_SAFE.test(text) || YAML11_WORDS.has(text.toLowerCase());
+}
+
+/** Escapes `{{` so that Go-template text carries it literally. */
+export function escapeTemplateBraces(text: string): string {
+  return text.split('{{').join('{{ "{{" }}');
+}
+
+export type TextMode = 'template' | 'plain';
+
+export function scalarText(value: null | boolean | number | string, mode: TextMode): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot write non-finite number ${value}`);
+    return JSON.stringify(value);
+  }
+  const text = needsQuotes(value) ? JSON.stringify(value) : value;
+  return mode === 'template' ? escapeTemplateBraces(text) : text;
+}
+
+export function keyText(key: string, mode: TextMode): string {
+  return scalarText(key, mode);
+}
