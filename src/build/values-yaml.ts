@@ -13,7 +13,9 @@ function describe(path: string, node: SchemaNode): string[] {
 
 function leafLines(key: string, value: GoValue): string[] {
   if (value === undefined) throw new Error(`schema: ${key} has no default`);
-  return plainYaml({ [key]: value }).trimEnd().split('\n');
+  return plainYaml({ [key]: value })
+    .trimEnd()
+    .split('\n');
 }
 
 function objectLines(node: SchemaNode, prefix: string, depth: number): string[] {

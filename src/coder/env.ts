@@ -3,18 +3,7 @@
  * `coder.env`. Order matters: `$(VAR)` expands only variables defined earlier in the list, so
  * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
  */
-import {
-  and,
-  concat,
-  duplicatesOf,
-  Expr,
-  hasItemNamed,
-  join,
-  lit,
-  namesOf,
-  not,
-
-} from '../expr/expr';
+import { and, concat, duplicatesOf, Expr, hasItemNamed, join, lit, namesOf, not } from '../expr/expr';
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 import { CODER_NAME, HTTP_PORT, PPROF_PORT, PROMETHEUS_PORT } from './names';

@@ -1,5 +1,5 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
-import { concat, lit, omit } from '../expr/expr';
+import { concat, defaultTo, lit, omit } from '../expr/expr';
 import { SpreadNode, spreadKey } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { chart, release, valueRef } from '../values/refs';
@@ -35,6 +35,8 @@ export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: stri
   const standard = standardLabels(tokens);
   return {
     ...standard,
-    [spreadKey()]: tokens.node(new SpreadNode(omit(valueRef(userLabelsPath), ...Object.keys(standard)))),
+    [spreadKey()]: tokens.node(
+      new SpreadNode(omit(defaultTo(lit({}), valueRef(userLabelsPath)), ...Object.keys(standard))),
+    ),
   };
 }

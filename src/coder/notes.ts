@@ -10,7 +10,7 @@ export function notesTemplate(): string {
     'coderd replicas: {{ $replicas }}',
     '{{- if gt $replicas 1 }}',
     '  High availability: the replicas find each other through the shared Postgres and relay',
-    '  traffic to each other at CODER_DERP_SERVER_RELAY_URL (each pod\'s own IP, port 8080).',
+    "  traffic to each other at CODER_DERP_SERVER_RELAY_URL (each pod's own IP, port 8080).",
     '{{- else if eq $replicas 1 }}',
     '  Single replica. To run highly available, point CODER_PG_CONNECTION_URL at an external',
     '  Postgres and run: helm upgrade {{ .Release.Name }} <chart> --reuse-values --set coder.replicaCount=3',

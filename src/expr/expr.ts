@@ -226,12 +226,13 @@ export const concat = (...parts: Expr<string>[]): Expr<string> =>
     xs.map((x) => asString(x.eval(s), 'concat')).join(''),
   );
 
-/** Number of items in a list (nil counts 0, as Sprig `len` of a nil slice). */
+/** Go `len`: items of a list or map, bytes of a string; nil is an error, as in Go. */
 export const len = (list: Expr): Expr<number> =>
   new Call<number>('len', [list], (s, [l]) => {
     const value = l.eval(s);
-    if (value === null) return 0;
-    if (Array.isArray(value) || typeof value === 'string') return value.length;
+    if (value === null) throw new Error('error calling len: len of nil pointer');
+    if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+    if (Array.isArray(value)) return value.length;
     if (isMap(value)) return Object.keys(value).length;
     throw new Error(`error calling len: len of type ${goKind(value)}`);
   });
@@ -303,11 +304,11 @@ class DuplicatesOf extends Expr<GoValue[]> {
   }
 }
 
-/** Sprig `omit`: a copy of a map without the given keys (nil stays an empty map). */
+/** Sprig `omit`: a copy of a map without the given keys (nil is an error, as in Helm). */
 export const omit = (map: Expr, ...keys: string[]): Expr =>
   new Call('omit', [map, ...keys.map((k) => lit(k))], (s, [m]) => {
     const value = m.eval(s);
-    if (value === null) return {};
+    if (value === null) throw new Error('wrong type for value; expected map[string]interface {}; got interface {}');
     if (!isMap(value)) throw new Error(`error calling omit: expected a map, got ${goKind(value)}`);
     return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
   });

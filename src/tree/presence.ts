@@ -4,16 +4,7 @@
  * This module gives the one condition both back-ends use for that.
  */
 import { Expr, or } from '../expr/expr';
-import {
-  MapListNode,
-  OptionalItemNode,
-  OptionalNode,
-  SpliceNode,
-  SpreadNode,
-  Tree,
-  TreeMap,
-  WithNode,
-} from './nodes';
+import { MapListNode, OptionalItemNode, OptionalNode, SpliceNode, SpreadNode, Tree, TreeMap, WithNode } from './nodes';
 
 /** `true` when the collection always has content; otherwise the expression that says it has. */
 export function presenceCondition(collection: Tree[] | TreeMap): Expr | true {

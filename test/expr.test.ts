@@ -1,0 +1,152 @@
+/** Each expression's `eval` must agree with Helm's own rendering of its `toGo` text. */
+import { dump } from 'js-yaml';
+import { renderModel } from '../src/backends/concrete';
+import {
+  and,
+  concat,
+  defaultTo,
+  duplicatesOf,
+  empty,
+  eq,
+  EvalScope,
+  Expr,
+  gt,
+  hasItemNamed,
+  join,
+  len,
+  lit,
+  namesOf,
+  ne,
+  not,
+  omit,
+  or,
+  Ref,
+  ternary,
+} from '../src/expr/expr';
+import { GoValue } from '../src/expr/go-semantics';
+import { HELM_MAJORS } from '../src/helm/tools';
+import { ChartModel, ScalarNode, TreeMap } from '../src/tree/nodes';
+import { helmTemplate, writeModelChart } from './support/helm-chart';
+import { asObj, parseManifests } from './support/manifests';
+
+const values = {
+  zero: 0,
+  one: 1,
+  float0: 0.0,
+  half: 0.5,
+  big: 1000000,
+  emptyString: '',
+  text: 'a',
+  zeroString: '0',
+  falseString: 'false',
+  f: false,
+  t: true,
+  nothing: null,
+  emptyList: [],
+  list: [1],
+  emptyMap: {},
+  map: { a: 1, b: 'two' },
+  env: [{ name: 'A', value: 'x' }, { name: 'B' }, { name: 'A' }, { name: 'C' }, { name: 'B' }],
+  tricky: 'héllo ✓ "q" {{ .Values.x }} $1 $& \\ back\nline',
+  nested: { 'k-ey': { inner: 'v' } },
+};
+
+const v = (...path: string[]): Expr => new Ref('Values', path);
+const truthinessKeys = Object.keys(values).filter((k) => k !== 'env');
+
+const cases: Record<string, Expr> = {};
+for (const key of truthinessKeys) {
+  cases[`not-${key}`] = not(v(key));
+  cases[`empty-${key}`] = empty(v(key));
+  cases[`default-${key}`] = defaultTo(lit('fallback'), v(key));
+  cases[`and-${key}`] = and(v(key), lit('second'));
+  cases[`or-${key}`] = or(v(key), lit('second'));
+  cases[`ternary-${key}`] = ternary(lit('yes'), lit('no'), not(empty(v(key))));
+}
+Object.assign(cases, {
+  'value-big': v('big'),
+  'value-half': v('half'),
+  'value-map': v('map'),
+  'value-missing': v('map', 'missing'),
+  'value-dashed-key': v('nested', 'k-ey', 'inner'),
+  'value-tricky': v('tricky'),
+  'eq-strings': eq(v('text'), lit('a')),
+  'ne-strings': ne(v('text'), lit('a')),
+  'concat-unicode': concat(v('tricky') as Expr<string>, lit('-'), new Ref<string>('Release', ['Namespace'])),
+  'concat-chart': concat(new Ref<string>('Chart', ['Name']), lit('-'), new Ref<string>('Chart', ['Version'])),
+  'len-env': len(v('env')),
+  'len-text': len(v('tricky')),
+  'gt-len': gt(len(v('env')), lit(3)),
+  'names-env': namesOf(v('env')),
+  'names-empty': namesOf(v('emptyList')),
+  'duplicates-env': duplicatesOf(namesOf(v('env'))),
+  'duplicates-none': duplicatesOf(namesOf(v('emptyList'))),
+  'has-named-B': hasItemNamed(v('env'), 'B'),
+  'has-named-Z': hasItemNamed(v('env'), 'Z'),
+  'omit-map': omit(v('map'), 'a'),
+  'omit-defaulted-nothing': omit(defaultTo(lit({}), v('nothing')), 'a'),
+  'join-names': join(', ', namesOf(v('env'))),
+  'literal-nested': lit({ list: [1, 'two', true, null, { deep: ['x'] }], text: 'a"b\\c' }),
+  'literal-release': new Ref('Release', ['Name']),
+});
+
+const scope: EvalScope = {
+  Values: values as GoValue,
+  Release: { Name: 'rel', Namespace: 'ns', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 },
+  Chart: { Name: 'probe', Version: '1.2.3', AppVersion: '4.5.6' },
+};
+
+const results: TreeMap = {};
+for (const [name, expr] of Object.entries(cases)) results[name] = new ScalarNode(expr);
+const model: ChartModel = {
+  documents: [{ file: 'probe.yaml', tree: { apiVersion: 'v1', kind: 'ExprProbe', metadata: { name: 'p' }, results } }],
+  guards: [],
+};
+
+describe('expression semantics against Helm', () => {
+  const chartDir = writeModelChart(model);
+  const expected = asObj(renderModel(model, scope)[0].results);
+
+  test.each(HELM_MAJORS)('Helm %i renders every expression as eval computes it', async (major) => {
+    const run = await helmTemplate(major, { chartDir, release: 'rel', namespace: 'ns', valuesTexts: [dump(values)] });
+    expect(run.stderr).toBe('');
+    const rendered = asObj(parseManifests(run.stdout)[0].results);
+    for (const name of Object.keys(cases)) {
+      expect({ name, value: rendered[name] }).toEqual({ name, value: expected[name] });
+    }
+  });
+
+  test('the truthiness table is Go’s: 0, 0.0, "", false, nil, [] and {} are false; "0" and "false" are true', () => {
+    const falsy = truthinessKeys.filter((key) => expected[`not-${key}`] === true).sort();
+    expect(falsy).toEqual(['emptyList', 'emptyMap', 'emptyString', 'f', 'float0', 'nothing', 'zero'].sort());
+  });
+
+  test('and/or return an operand, not a boolean, as Go does', () => {
+    expect(expected['and-text']).toBe('second');
+    expect(expected['and-zero']).toBe(0);
+    expect(expected['or-emptyString']).toBe('second');
+    expect(expected['or-map']).toEqual({ a: 1, b: 'two' });
+  });
+
+  test('large numbers keep their integer form', () => {
+    expect(expected['value-big']).toBe(1000000);
+  });
+});
+
+describe('expression errors mirror Go templates', () => {
+  test('reading through a nil map fails', () => {
+    expect(() => v('nothing', 'deeper').eval(scope)).toThrow('nil pointer evaluating interface {}.deeper');
+  });
+  test('eq refuses maps', () => {
+    expect(() => eq(v('map'), lit('a')).eval(scope)).toThrow('non-comparable');
+  });
+  test('omit of nil fails', () => {
+    expect(() => omit(v('nothing'), 'a').eval(scope)).toThrow('expected map');
+  });
+  test('len of nil fails (Helm: "len of nil pointer")', () => {
+    expect(() => len(v('nothing')).eval(scope)).toThrow('len of nil pointer');
+  });
+  test('concat refuses non-strings', () => {
+    expect(() => concat(v('one') as Expr<string>).eval(scope)).toThrow('expected a string');
+  });
+});

@@ -1,0 +1,56 @@
+/** Running `helm template` on the built chart, or on a throw-away chart made from a model. */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { dump } from 'js-yaml';
+import { chartTemplates } from '../../src/backends/template';
+import { HELPER_TEMPLATES } from '../../src/expr/expr';
+import { helm, HelmResult } from '../../src/helm/helm';
+import { HelmMajor } from '../../src/helm/tools';
+import { CHART_DIR } from '../../src/paths';
+import { ChartModel } from '../../src/tree/nodes';
+
+export interface TemplateRun {
+  readonly release?: string;
+  readonly namespace?: string;
+  /** Values files' contents (YAML or JSON text), in order. */
+  readonly valuesTexts?: readonly string[];
+  readonly setArgs?: readonly string[];
+  readonly chartDir?: string;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'coder-ha-test-'));
+let counter = 0;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function scratchFile(name: string, text: string): string {
+  const path = join(scratch, `${counter++}-${name}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+export async function helmTemplate(major: HelmMajor, run: TemplateRun = {}): Promise<HelmResult> {
+  const args = ['template', run.release ?? 'release-name', run.chartDir ?? CHART_DIR];
+  args.push('--namespace', run.namespace ?? 'default');
+  for (const text of run.valuesTexts ?? []) args.push('-f', scratchFile('values.yaml', text));
+  for (const set of run.setArgs ?? []) args.push('--set', set);
+  return helm(major, args);
+}
+
+/** Writes a minimal chart whose templates come from `model`; returns its directory. */
+export function writeModelChart(model: ChartModel, defaults: object = {}): string {
+  const dir = join(scratch, `chart-${counter++}`);
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(
+    join(dir, 'Chart.yaml'),
+    dump({ apiVersion: 'v2', name: 'probe', version: '1.2.3', appVersion: '4.5.6' }),
+  );
+  writeFileSync(join(dir, 'values.yaml'), dump(defaults));
+  const helpers = Object.entries(HELPER_TEMPLATES).map(
+    ([n, b]) => `{{- define ${JSON.stringify(n)} -}}\n${b}\n{{- end -}}`,
+  );
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), `${helpers.join('\n')}\n`);
+  for (const [name, text] of chartTemplates(model, 'a test')) writeFileSync(join(dir, 'templates', name), text);
+  return dir;
+}
