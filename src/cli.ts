@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { GuardError } from './backends/concrete';
+import { writeKubernetesDefinitions } from './build/schema-files';
 import { writeChart } from './build/write-chart';
 import { isMap } from './expr/go-semantics';
 import { CHART_DIR } from './paths';
@@ -64,6 +65,7 @@ export function main(argv: string[]): number {
   try {
     switch (command) {
       case 'build': {
+        writeKubernetesDefinitions();
         const files = writeChart(CHART_DIR);
         process.stdout.write(`built ${files.length} files into ${CHART_DIR}\n`);
         return 0;

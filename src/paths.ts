@@ -3,5 +3,6 @@ import { join } from 'node:path';
 
 export const PACKAGE_ROOT = join(__dirname, '..');
 export const SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'values.schema.json');
+export const KUBERNETES_DEFINITIONS_FILE = join(PACKAGE_ROOT, 'schema', 'kubernetes.definitions.json');
 export const CHART_META_FILE = join(PACKAGE_ROOT, 'Chart.yaml');
 export const CHART_DIR = join(PACKAGE_ROOT, 'charts', 'coder');

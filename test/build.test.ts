@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { chartFiles } from '../src/build/chart-files';
+import { kubernetesDefinitionsDrift } from '../src/build/schema-files';
 import { chartDrift } from '../src/build/write-chart';
 import { chartMeta } from '../src/chart-meta';
 import { helm } from '../src/helm/helm';
 import { HELM_MAJORS } from '../src/helm/tools';
 import { CHART_DIR } from '../src/paths';
-import { schemaDefaults, valuesSchema } from '../src/values/schema';
+import { SchemaNode, schemaDefaults, valuesSchema } from '../src/values/schema';
 import { FIXTURES_DIR } from './support/fixtures';
 
 test('charts/coder has no drift from `npm run build` (run it and commit the result)', () => {
@@ -27,9 +28,17 @@ test('every generated file says so in its first line', () => {
 test('values.yaml holds exactly the schema defaults, with a description over every key', () => {
   const text = readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8');
   expect(load(text)).toEqual(schemaDefaults());
-  const keyLines = text.split('\n').filter((line) => /^\s*[A-Za-z][\w]*:/.test(line));
   const lines = text.split('\n');
-  for (const line of keyLines) expect(lines[lines.indexOf(line) - 1]).toMatch(/^\s*# [\w.]+ -- \S/);
+  const visit = (node: SchemaNode, prefix: string): void => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      const comment = lines.findIndex((line) => line.trimStart().startsWith(`# ${path} -- `));
+      expect({ path, found: comment >= 0 }).toEqual({ path, found: true });
+      expect(lines[comment + 1].trimStart()).toMatch(new RegExp(`^${key}:`));
+      if (child.properties && child.default === undefined) visit(child, path);
+    }
+  };
+  visit(valuesSchema(), '');
 });
 
 test('values.schema.json is the schema, plus the generated-file note', () => {
@@ -51,4 +60,19 @@ describe.each(HELM_MAJORS)('helm %i lint --strict', (major) => {
     expect(run.stdout + run.stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
     expect(run.status).toBe(0);
   });
+});
+
+test('schema/kubernetes.definitions.json is what @kubernetes/client-node generates', () => {
+  expect(kubernetesDefinitionsDrift()).toBe(false);
+});
+
+test('every $ref in the schema resolves inside it (no remote references)', () => {
+  const schema = valuesSchema();
+  const refs = JSON.stringify(schema).match(/"\$ref":"[^"]+"/g) ?? [];
+  expect(refs.length).toBeGreaterThan(0);
+  for (const ref of refs) {
+    const target = ref.slice(8, -1);
+    expect(target).toMatch(/^#\/definitions\//);
+    expect((schema.definitions as Record<string, unknown>)[target.slice('#/definitions/'.length)]).toBeDefined();
+  }
 });

@@ -1,6 +1,6 @@
 /** charts/coder/values.yaml, generated from the schema: every key, its default and description. */
 import { plainYaml } from '../backends/template';
-import { GoValue, isMap } from '../expr/go-semantics';
+import { GoValue } from '../expr/go-semantics';
 import { SchemaNode, valuesSchema } from '../values/schema';
 
 const INDENT = '  ';
@@ -25,10 +25,9 @@ function objectLines(node: SchemaNode, prefix: string, depth: number): string[] 
     const pad = INDENT.repeat(depth);
     if (depth === 0 && lines.length > 0) lines.push('');
     lines.push(...describe(path, child).map((line) => pad + line));
-    if (child.properties) {
-      if (isMap(child.default) && Object.keys(child.default).length > 0) {
-        throw new Error(`schema: ${path} has properties, so its default belongs on each property`);
-      }
+    // A chart-owned section (no default of its own) is written key by key; anything with a
+    // default of its own (a Kubernetes-typed value, an open map) is written as its default.
+    if (child.properties && child.default === undefined) {
       lines.push(`${pad}${key}:`, ...objectLines(child, path, depth + 1));
     } else {
       lines.push(...leafLines(key, child.default as GoValue).map((line) => pad + line));

@@ -1,7 +1,7 @@
 /** The values contract (schema/values.schema.json) and what is derived from it at run time. */
 import { readFileSync } from 'node:fs';
-import { GoValue, isMap } from '../expr/go-semantics';
-import { SCHEMA_FILE } from '../paths';
+import { GoValue } from '../expr/go-semantics';
+import { KUBERNETES_DEFINITIONS_FILE, SCHEMA_FILE } from '../paths';
 
 export interface SchemaNode {
   readonly type?: string | readonly string[];
@@ -16,8 +16,16 @@ export interface SchemaNode {
 
 let cached: SchemaNode | undefined;
 
+/**
+ * The whole values contract: schema/values.schema.json (written by hand) with the generated
+ * Kubernetes definitions (schema/kubernetes.definitions.json) that its `$ref`s point at.
+ */
 export function valuesSchema(): SchemaNode {
-  cached ??= JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as SchemaNode;
+  if (!cached) {
+    const source = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as SchemaNode;
+    const kubernetes = JSON.parse(readFileSync(KUBERNETES_DEFINITIONS_FILE, 'utf8')) as { definitions: object };
+    cached = { ...source, definitions: { ...kubernetes.definitions, ...(source.definitions as object | undefined) } };
+  }
   return cached;
 }
 
@@ -41,8 +49,8 @@ export function schemaAt(path: string, schema: SchemaNode = valuesSchema()): Sch
  * An object with properties but no default of its own is built from its children.
  */
 export function schemaDefaults(node: SchemaNode = valuesSchema()): GoValue {
-  if (node.properties) {
-    const out: { [key: string]: GoValue } = isMap(node.default) ? { ...node.default } : {};
+  if (node.properties && node.default === undefined) {
+    const out: { [key: string]: GoValue } = {};
     for (const [key, child] of Object.entries(node.properties)) {
       const value = schemaDefaults(child);
       if (value !== undefined) out[key] = value;
