@@ -2,6 +2,7 @@
  * The concrete back-end: a manifest tree evaluated against values becomes plain objects.
  * It is the oracle for the template back-end: for any valid values both must agree.
  */
+import { loadAll } from 'js-yaml';
 import { EvalScope, withVar } from '../expr/expr';
 import { GoValue, isMap, isTruthy } from '../expr/go-semantics';
 import {
@@ -18,6 +19,7 @@ import {
   SpreadNode,
   Tree,
   TreeMap,
+  UserTemplates,
   WithNode,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
@@ -96,9 +98,42 @@ function evalValue(value: Tree, scope: EvalScope): GoValue {
   return value;
 }
 
-export function renderDocument(doc: Document, scope: EvalScope): Manifest | undefined {
-  if (doc.cond && !isTruthy(doc.cond.eval(scope))) return undefined;
-  return evalMap(doc.tree, scope);
+export function renderDocument(doc: Document, scope: EvalScope): Manifest[] {
+  const scopes = [scope];
+  if (doc.each) {
+    const list = doc.each.list.eval(scope);
+    if (list !== null && !Array.isArray(list)) throw new Error(`range can't iterate over ${doc.each.list.toGo()}`);
+    scopes.splice(0, 1, ...(list ?? []).map((element) => withVar(scope, doc.each!.variable.name, element)));
+  }
+  return scopes.filter((s) => !doc.cond || isTruthy(doc.cond.eval(s))).map((s) => evalMap(doc.tree, s));
+}
+
+/** Thrown for what only Helm can render (template actions inside `extraTemplates`). */
+export class NeedsHelmError extends Error {}
+
+function containsTemplateAction(value: GoValue): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(containsTemplateAction);
+  if (isMap(value)) return Object.entries(value).some(([k, v]) => k.includes('{{') || containsTemplateAction(v));
+  return false;
+}
+
+/**
+ * User templates without template actions: `tpl` would return them unchanged, so they are
+ * parsed as they are. With actions, only Helm's template engine can render them.
+ */
+function renderUserTemplates(templates: UserTemplates, scope: EvalScope): Manifest[] {
+  const list = templates.list.eval(scope) ?? [];
+  if (!Array.isArray(list)) throw new Error(`range can't iterate over ${templates.list.toGo()}`);
+  return list.flatMap((template, index) => {
+    if (containsTemplateAction(template)) {
+      throw new NeedsHelmError(
+        `extraTemplates[${index}] uses template actions ({{ }}), which only Helm renders: use \`helm template\`, or write the manifest without them.`,
+      );
+    }
+    const docs = typeof template === 'string' ? loadAll(template) : [template];
+    return docs.filter((doc): doc is Manifest => isMap(doc));
+  });
 }
 
 /** Every manifest, in document order; a failing guard throws before anything is produced. */
@@ -106,8 +141,6 @@ export function renderModel(model: ChartModel, scope: EvalScope): Manifest[] {
   for (const guard of model.guards) {
     if (isTruthy(guard.when.eval(scope))) throw new GuardError(guard.message.eval(scope));
   }
-  return model.documents.flatMap((doc) => {
-    const manifest = renderDocument(doc, scope);
-    return manifest ? [manifest] : [];
-  });
+  const extra = model.userTemplates ? renderUserTemplates(model.userTemplates, scope) : [];
+  return [...model.documents.flatMap((doc) => renderDocument(doc, scope)), ...extra];
 }

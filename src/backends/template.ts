@@ -118,7 +118,12 @@ export function generatedBanner(source: string): string {
 
 export function documentTemplate(doc: Document, source: string): string {
   const body = emitMap(doc.tree, 0, 'template');
-  const lines = doc.cond ? wrapIf(doc.cond, 0, body) : body;
+  if (!doc.each) {
+    const lines = doc.cond ? wrapIf(doc.cond, 0, body) : body;
+    return [generatedBanner(source), ...lines, ''].join('\n');
+  }
+  const perItem = wrapIf(doc.cond ?? true, 0, ['---', ...body]);
+  const lines = [`{{- range ${doc.each.variable.toGo()} := ${doc.each.list.toGo()} }}`, ...perItem, '{{- end }}'];
   return [generatedBanner(source), ...lines, ''].join('\n');
 }
 
@@ -131,9 +136,21 @@ export function guardsTemplate(guards: readonly Guard[], source: string): string
   return [generatedBanner(source), ...lines, ''].join('\n');
 }
 
+function userTemplatesTemplate(list: Expr, source: string): string {
+  return [
+    generatedBanner(source),
+    `{{- range $template := ${list.toGo()} }}`,
+    '---',
+    '{{ tpl (ternary $template (toYaml $template) (kindIs "string" $template)) $ }}',
+    '{{- end }}',
+    '',
+  ].join('\n');
+}
+
 /** Template file name → text, for every document and the guards. */
 export function chartTemplates(model: ChartModel, source: string): Map<string, string> {
   const files = new Map<string, string>();
+  if (model.userTemplates) files.set(model.userTemplates.file, userTemplatesTemplate(model.userTemplates.list, source));
   if (model.guards.length > 0) files.set('guards.yaml', guardsTemplate(model.guards, source));
   for (const doc of model.documents) {
     if (files.has(doc.file)) throw new Error(`two documents want template file ${doc.file}`);

@@ -2,31 +2,48 @@
 import { App, Chart } from 'cdk8s';
 import { ChartModel } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
+import { valueRef } from '../values/refs';
 import { CoderDeployment } from './deployment';
+import { envGuards } from './env';
+import { CoderGateway } from './gateway';
+import { CoderIngress } from './ingress';
+import { labelGuards } from './labels';
+import { WorkspaceRbac } from './rbac';
 import { CoderService } from './service';
 import { CoderServiceAccount } from './service-account';
 
 export class CoderTemplateChart extends Chart {
   private readonly tokens = new TokenRegistry();
-  private readonly serviceAccount: CoderServiceAccount;
-  private readonly deployment: CoderDeployment;
-  private readonly service: CoderService;
+  private readonly serviceAccount = new CoderServiceAccount(this, 'ServiceAccount', this.tokens);
+  private readonly rbac = new WorkspaceRbac(this, 'WorkspaceRbac', this.tokens);
+  private readonly service = new CoderService(this, 'Service', this.tokens);
+  private readonly deployment = new CoderDeployment(this, 'Deployment', this.tokens);
+  private readonly ingress = new CoderIngress(this, 'Ingress', this.tokens);
+  private readonly gateway = new CoderGateway(this, 'Gateway', this.tokens);
 
   public constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
-    this.serviceAccount = new CoderServiceAccount(this, 'ServiceAccount', this.tokens);
-    this.service = new CoderService(this, 'Service', this.tokens);
-    this.deployment = new CoderDeployment(this, 'Deployment', this.tokens);
   }
 
   /** Documents in install order, and the guards checked before any of them renders. */
   public model(): ChartModel {
-    const documents = [this.serviceAccount.document(), this.service.document(), this.deployment.document()];
+    const documents = [
+      this.serviceAccount.document(),
+      ...this.rbac.documents(),
+      this.service.document(),
+      this.deployment.document(),
+      this.ingress.document(),
+      ...this.gateway.documents(),
+    ];
     const unresolved = this.tokens.unresolved();
     if (unresolved.length > 0) {
       throw new Error(`tokens ${unresolved.join(', ')} were handed to constructs but never reached the output`);
     }
-    return { documents, guards: this.deployment.guards() };
+    return {
+      documents,
+      guards: [...envGuards(), ...labelGuards(), ...this.ingress.guards(), ...this.gateway.guards()],
+      userTemplates: { file: 'extra-templates.yaml', list: valueRef('extraTemplates') },
+    };
   }
 }
 

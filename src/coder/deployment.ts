@@ -1,15 +1,37 @@
-/** The coderd Deployment: the HA spine (replicas, the relay env, the pod-IP wiring). */
+/** The coderd Deployment: the HA spine (replicas, the relay env, the pod-IP wiring) and the pod. */
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { concat, defaultTo, lit } from '../expr/expr';
-import { Document, Guard, TreeMap, WithNode } from '../tree/nodes';
+import { concat, defaultTo, lit, omit, ternary } from '../expr/expr';
+import {
+  BlockNode,
+  Document,
+  OptionalItemNode,
+  OptionalNode,
+  ScalarNode,
+  SpreadNode,
+  spreadKey,
+  TreeMap,
+  WithNode,
+} from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
 import { chart, release, valueRef } from '../values/refs';
-import { coderEnv, envGuards } from './env';
-import { selectorLabels, standardLabels } from './labels';
-import { CODER_NAME, CONTAINER_NAME, HTTP_PORT, HTTP_PORT_NAME } from './names';
+import { prometheusEnabled, tlsEnabled } from './conditions';
+import { coderEnv } from './env';
+import { labelsWithUserLabels, selectorLabels, userMap } from './labels';
+import {
+  CODER_NAME,
+  CONTAINER_NAME,
+  HTTP_PORT,
+  HTTP_PORT_NAME,
+  HTTPS_PORT,
+  HTTPS_PORT_NAME,
+  PROMETHEUS_PORT,
+  PROMETHEUS_PORT_NAME,
+  TERMINATION_GRACE_PERIOD_SECONDS,
+} from './names';
+import { containerVolumeMounts, podVolumes } from './pod-storage';
 
 /** `repo:tag`, the tag defaulting to `v<appVersion>` so that an install from git works as is. */
 export const coderImage = () =>
@@ -18,6 +40,15 @@ export const coderImage = () =>
     lit(':'),
     defaultTo(concat(lit('v'), chart.appVersion), valueRef<string>('coder.image.tag')),
   );
+
+/** `server`, or `wsproxy server` for a workspace proxy, unless `coder.commandArgs` is given. */
+const coderArgs = () =>
+  defaultTo(
+    ternary(lit(['wsproxy', 'server']), lit(['server']), valueRef('coder.workspaceProxy')),
+    valueRef('coder.commandArgs'),
+  );
+
+const COMPONENT_ANNOTATION = 'app.kubernetes.io/component';
 
 const POD_SPEC = ['spec', 'template', 'spec'];
 const CONTAINER = [...POD_SPEC, 'containers', 0];
@@ -38,8 +69,21 @@ const LIBRARY_DEFAULTS: readonly (readonly (string | number)[])[] = [
   [...POD_SPEC, 'securityContext'],
   [...CONTAINER, 'resources'],
   [...CONTAINER, 'securityContext'],
-  [...CONTAINER, 'readinessProbe', 'failureThreshold'],
+  [...CONTAINER, 'readinessProbe'],
 ];
+
+/** A probe on /healthz from `coder.<key>` (the official chart's shape: `enabled` plus timings). */
+function probe(key: 'readinessProbe' | 'livenessProbe'): OptionalNode {
+  const field = (name: string) => new ScalarNode(valueRef(`coder.${key}.${name}`));
+  return new OptionalNode(valueRef(`coder.${key}.enabled`), {
+    httpGet: { path: '/healthz', port: HTTP_PORT_NAME, scheme: 'HTTP' },
+    initialDelaySeconds: field('initialDelaySeconds'),
+    periodSeconds: field('periodSeconds'),
+    timeoutSeconds: field('timeoutSeconds'),
+    successThreshold: field('successThreshold'),
+    failureThreshold: field('failureThreshold'),
+  });
+}
 
 export class CoderDeployment extends Construct {
   private readonly deployment: kplus.Deployment;
@@ -50,15 +94,10 @@ export class CoderDeployment extends Construct {
     private readonly tokens: TokenRegistry,
   ) {
     super(scope, id);
-    const selector = selectorLabels(tokens);
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
+      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace) },
       // Our own selector, not cdk8s-plus's per-construct address label (it is the same for every release).
       select: false,
-      podMetadata: {
-        labels: standardLabels(tokens),
-        annotations: { 'app.kubernetes.io/component': 'coderd' },
-      },
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(
         this,
         'ServiceAccount',
@@ -69,31 +108,68 @@ export class CoderDeployment extends Construct {
         {
           name: CONTAINER_NAME,
           image: tokens.scalar(coderImage()),
-          command: ['/opt/coder'],
-          args: ['server'],
           ports: [{ number: HTTP_PORT, name: HTTP_PORT_NAME, protocol: kplus.Protocol.TCP }],
-          readiness: kplus.Probe.fromHttpGet('/healthz', { port: HTTP_PORT, scheme: kplus.ConnectionScheme.HTTP }),
+          readiness: kplus.Probe.fromHttpGet('/healthz', { port: HTTP_PORT }),
         },
       ],
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
-  }
-
-  public guards(): Guard[] {
-    return envGuards();
+    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(tokens) }));
   }
 
   public document(): Document {
     const json = ApiObject.of(this.deployment).toJson() as object;
     for (const path of LIBRARY_DEFAULTS) removeAt(json, path);
-    setAt(json, ['spec', 'replicas'], this.tokens.scalar(valueRef('coder.replicaCount')));
-    setAt(json, [...POD_SPEC, 'terminationGracePeriodSeconds'], 60);
-    setAt(json, [...CONTAINER, 'imagePullPolicy'], this.tokens.scalar(valueRef('coder.image.pullPolicy')));
-    setAt(json, [...CONTAINER, 'readinessProbe', 'httpGet', 'port'], HTTP_PORT_NAME);
-    setAt(json, [...CONTAINER, 'readinessProbe', 'initialDelaySeconds'], 0);
-    const tree = this.tokens.resolve(json) as TreeMap;
-    setAt(tree, [...CONTAINER, 'env'], coderEnv());
-    setAt(tree, [...POD_SPEC, 'imagePullSecrets'], new WithNode(valueRef('coder.image.pullSecrets')));
-    return { file: 'deployment.yaml', tree };
+    const t = this.tokens;
+    setAt(json, ['metadata', 'labels'], labelsWithUserLabels(t, 'coder.labels'));
+    setAt(json, ['metadata', 'annotations'], t.node(new WithNode(valueRef('coder.annotations'))));
+    setAt(json, ['spec', 'replicas'], t.scalar(valueRef('coder.replicaCount')));
+    setAt(json, ['spec', 'strategy'], t.node(new WithNode(valueRef('coder.strategy'))));
+    setAt(json, ['spec', 'template', 'metadata'], {
+      labels: labelsWithUserLabels(t, 'coder.podLabels'),
+      annotations: {
+        [COMPONENT_ANNOTATION]: t.scalar(ternary(lit('wsproxy'), lit('coderd'), valueRef('coder.workspaceProxy'))),
+        [spreadKey()]: t.node(new SpreadNode(omit(userMap('coder.podAnnotations'), COMPONENT_ANNOTATION))),
+      },
+    });
+
+    const pod: Record<string, unknown> = {
+      terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+      priorityClassName: t.node(new WithNode(valueRef('coder.priorityClassName'))),
+      securityContext: t.node(new WithNode(valueRef('coder.podSecurityContext'))),
+      imagePullSecrets: t.node(new WithNode(valueRef('coder.image.pullSecrets'))),
+      initContainers: t.node(new WithNode(valueRef('coder.initContainers'))),
+      affinity: t.node(new WithNode(valueRef('coder.affinity'))),
+      topologySpreadConstraints: t.node(new WithNode(valueRef('coder.topologySpreadConstraints'))),
+      tolerations: t.node(new WithNode(valueRef('coder.tolerations'))),
+      nodeSelector: t.node(new WithNode(valueRef('coder.nodeSelector'))),
+      hostAliases: t.node(new WithNode(valueRef('coder.hostAliases'))),
+      volumes: podVolumes(),
+    };
+    for (const [key, value] of Object.entries(pod)) setAt(json, [...POD_SPEC, key], value);
+
+    const container: Record<string, unknown> = {
+      imagePullPolicy: t.scalar(valueRef('coder.image.pullPolicy')),
+      command: t.node(new BlockNode(valueRef('coder.command'))),
+      args: t.node(new BlockNode(coderArgs())),
+      env: coderEnv(),
+      envFrom: t.node(new WithNode(valueRef('coder.envFrom'))),
+      ports: [
+        { name: HTTP_PORT_NAME, containerPort: HTTP_PORT, protocol: 'TCP' },
+        new OptionalItemNode(tlsEnabled(), { name: HTTPS_PORT_NAME, containerPort: HTTPS_PORT, protocol: 'TCP' }),
+        new OptionalItemNode(prometheusEnabled(), {
+          name: PROMETHEUS_PORT_NAME,
+          containerPort: PROMETHEUS_PORT,
+          protocol: 'TCP',
+        }),
+      ],
+      readinessProbe: t.node(probe('readinessProbe')),
+      livenessProbe: t.node(probe('livenessProbe')),
+      resources: t.node(new WithNode(valueRef('coder.resources'))),
+      securityContext: t.node(new WithNode(valueRef('coder.securityContext'))),
+      lifecycle: t.node(new WithNode(valueRef('coder.lifecycle'))),
+      volumeMounts: containerVolumeMounts(),
+    };
+    for (const [key, value] of Object.entries(container)) setAt(json, [...CONTAINER, key], value);
+    return { file: 'deployment.yaml', tree: this.tokens.resolve(json) as TreeMap };
   }
 }

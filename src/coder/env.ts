@@ -3,10 +3,23 @@
  * `coder.env`. Order matters: `$(VAR)` expands only variables defined earlier in the list, so
  * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
  */
-import { and, concat, duplicatesOf, Expr, hasItemNamed, join, lit, namesOf, not } from '../expr/expr';
+import {
+  and,
+  concat,
+  duplicatesOf,
+  Expr,
+  hasItemNamed,
+  join,
+  joinEach,
+  lit,
+  namesOf,
+  not,
+  ternary,
+} from '../expr/expr';
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
-import { CODER_NAME, HTTP_PORT, PPROF_PORT, PROMETHEUS_PORT } from './names';
+import { tlsEnabled } from './conditions';
+import { CODER_NAME, HTTP_PORT, HTTPS_PORT, PPROF_PORT, PROMETHEUS_PORT, TLS_MOUNT_ROOT } from './names';
 
 const userEnv = (): Expr => valueRef('coder.env');
 
@@ -25,14 +38,21 @@ interface ChartVariable {
   /** Why the user may not set it (for FORBIDDEN variables). */
   readonly reserved?: string;
   /** Set only when this holds (besides the user not setting it). */
-  readonly when?: Expr;
+  readonly when?: () => Expr;
 }
 
-const fromPodIP = { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
+const fromPodIP = (): TreeMap => ({ valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
 
-/** The in-cluster access URL: the Service's cluster DNS name. */
+/** The in-cluster access URL: the Service's cluster DNS name, https when coderd serves TLS. */
 export const clusterAccessURL = (): Expr<string> =>
-  concat(lit(`http://${CODER_NAME}.`), release.namespace, lit('.svc.cluster.local'));
+  concat(
+    ternary(lit('https'), lit('http'), tlsEnabled()),
+    lit(`://${CODER_NAME}.`),
+    release.namespace,
+    lit('.svc.cluster.local'),
+  );
+
+const tlsSecrets = (): Expr => valueRef('coder.tls.secretNames');
 
 const CHART_VARIABLES: readonly ChartVariable[] = [
   {
@@ -48,14 +68,22 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
   },
   { name: 'CODER_PPROF_ADDRESS', entry: () => ({ value: `0.0.0.0:${PPROF_PORT}` }), override: UserOverride.REPLACES },
   {
+    name: 'CODER_PROVISIONER_DAEMON_PSK',
+    entry: () => ({
+      valueFrom: { secretKeyRef: { name: new ScalarNode(valueRef('provisionerDaemon.pskSecretName')), key: 'psk' } },
+    }),
+    override: UserOverride.REPLACES,
+    when: () => valueRef('provisionerDaemon.pskSecretName'),
+  },
+  {
     name: 'CODER_ACCESS_URL',
     entry: () => ({ value: new ScalarNode(clusterAccessURL()) }),
     override: UserOverride.REPLACES,
-    when: valueRef('coder.envUseClusterAccessURL'),
+    when: () => valueRef('coder.envUseClusterAccessURL'),
   },
   {
     name: 'KUBE_POD_IP',
-    entry: () => fromPodIP,
+    entry: fromPodIP,
     override: UserOverride.FORBIDDEN,
     reserved: 'the chart sets it from status.podIP and builds CODER_DERP_SERVER_RELAY_URL from it',
   },
@@ -64,7 +92,26 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
     entry: () => ({ value: `http://$(KUBE_POD_IP):${HTTP_PORT}` }),
     override: UserOverride.REPLACES,
   },
-  { name: 'CODER_CLUSTER_HOST', entry: () => fromPodIP, override: UserOverride.REPLACES },
+  { name: 'CODER_CLUSTER_HOST', entry: fromPodIP, override: UserOverride.REPLACES },
+  { name: 'CODER_TLS_ENABLE', entry: () => ({ value: 'true' }), override: UserOverride.REPLACES, when: tlsSecrets },
+  {
+    name: 'CODER_TLS_ADDRESS',
+    entry: () => ({ value: `0.0.0.0:${HTTPS_PORT}` }),
+    override: UserOverride.REPLACES,
+    when: tlsSecrets,
+  },
+  {
+    name: 'CODER_TLS_CERT_FILE',
+    entry: () => ({ value: new ScalarNode(joinEach(tlsSecrets(), `${TLS_MOUNT_ROOT}/`, '/tls.crt', ',')) }),
+    override: UserOverride.REPLACES,
+    when: tlsSecrets,
+  },
+  {
+    name: 'CODER_TLS_KEY_FILE',
+    entry: () => ({ value: new ScalarNode(joinEach(tlsSecrets(), `${TLS_MOUNT_ROOT}/`, '/tls.key', ',')) }),
+    override: UserOverride.REPLACES,
+    when: tlsSecrets,
+  },
 ];
 
 /** The env list of the coderd container: chart variables, then the user's. */
@@ -72,7 +119,7 @@ export function coderEnv(): Tree[] {
   const items: Tree[] = CHART_VARIABLES.map((variable) => {
     const item: TreeMap = { name: variable.name, ...variable.entry() };
     const conds: Expr[] = [];
-    if (variable.when) conds.push(variable.when);
+    if (variable.when) conds.push(variable.when());
     if (variable.override === UserOverride.REPLACES) conds.push(not(hasItemNamed(userEnv(), variable.name)));
     if (conds.length === 0) return item;
     return new OptionalItemNode(conds.length === 1 ? conds[0] : and(...conds), item);

@@ -1,9 +1,9 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
-import { concat, defaultTo, lit, omit } from '../expr/expr';
-import { SpreadNode, spreadKey } from '../tree/nodes';
+import { concat, defaultTo, Expr, hasKey, lit, omit, or } from '../expr/expr';
+import { Guard, SpreadNode, spreadKey } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { chart, release, valueRef } from '../values/refs';
-import { CODER_NAME } from './names';
+import { appName } from './conditions';
 
 /**
  * DO NOT ADD, REMOVE OR RENAME SELECTOR LABELS. A Deployment's selector is immutable: any change
@@ -11,32 +11,56 @@ import { CODER_NAME } from './names';
  */
 export function selectorLabels(tokens: TokenRegistry): Record<string, string> {
   return {
-    'app.kubernetes.io/name': CODER_NAME,
+    'app.kubernetes.io/name': tokens.scalar(appName()),
     'app.kubernetes.io/instance': tokens.scalar(release.name),
   };
 }
 
+/** The keys of the official chart's standard labels. */
+export const STANDARD_LABEL_KEYS = [
+  'helm.sh/chart',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/version',
+  'app.kubernetes.io/managed-by',
+] as const;
+
 /** The official chart's standard labels (selector labels included). */
 export function standardLabels(tokens: TokenRegistry): Record<string, string> {
-  return {
+  const labels: Record<(typeof STANDARD_LABEL_KEYS)[number], string> = {
     'helm.sh/chart': tokens.scalar(concat(chart.name, lit('-'), chart.version)),
-    ...selectorLabels(tokens),
-    'app.kubernetes.io/part-of': CODER_NAME,
+    ...(selectorLabels(tokens) as Record<'app.kubernetes.io/name' | 'app.kubernetes.io/instance', string>),
+    'app.kubernetes.io/part-of': 'coder',
     'app.kubernetes.io/version': tokens.scalar(chart.appVersion),
     'app.kubernetes.io/managed-by': tokens.scalar(release.service),
   };
+  return labels;
 }
 
+/** A user map from values, or an empty map when the user set it to null. */
+export const userMap = (path: string): Expr => defaultTo(lit({}), valueRef(path));
+
 /**
- * The standard labels plus the user's labels from `userLabelsPath`. The chart's own keys are
- * omitted from the user's map so that no label can be written twice.
+ * The standard labels plus the user's labels from `userLabelsPath`. A guard (below) refuses user
+ * labels that would replace the chart's own, so the `omit` only keeps the template well-formed.
  */
 export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: string): Record<string, string> {
   const standard = standardLabels(tokens);
   return {
     ...standard,
-    [spreadKey()]: tokens.node(
-      new SpreadNode(omit(defaultTo(lit({}), valueRef(userLabelsPath)), ...Object.keys(standard))),
-    ),
+    [spreadKey()]: tokens.node(new SpreadNode(omit(userMap(userLabelsPath), ...Object.keys(standard)))),
   };
+}
+
+/** Every values key that adds labels beside the chart's standard ones. */
+export const USER_LABEL_PATHS = ['coder.labels', 'coder.podLabels', 'coder.serviceAccount.labels'] as const;
+
+export function labelGuards(): Guard[] {
+  return USER_LABEL_PATHS.map((path) => ({
+    when: or(...STANDARD_LABEL_KEYS.map((key) => hasKey(userMap(path), key))),
+    message: lit(
+      `${path} must not set the chart's own labels (${STANDARD_LABEL_KEYS.join(', ')}): they select the pods and identify the release. Use another key.`,
+    ),
+  }));
 }

@@ -2,13 +2,29 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { eq, lit, or } from '../expr/expr';
-import { Document, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
+import { and, empty, Expr, not } from '../expr/expr';
+import { Document, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
 import { release, valueRef } from '../values/refs';
+import { hasNodePorts, isLoadBalancer, tlsEnabled } from './conditions';
 import { selectorLabels, standardLabels } from './labels';
-import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME, SERVICE_HTTP_PORT } from './names';
+import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME, HTTPS_PORT_NAME, SERVICE_HTTP_PORT, SERVICE_HTTPS_PORT } from './names';
+
+/** A Service field from values, set only when `when` holds and the value is not empty. */
+function optionalField(when: Expr, path: string): OptionalNode {
+  return new OptionalNode(and(when, not(empty(valueRef(path)))), new ScalarNode(valueRef(path)));
+}
+
+function servicePort(name: string, port: number, nodePortPath: string): TreeMap {
+  return {
+    name,
+    port,
+    targetPort: name,
+    protocol: 'TCP',
+    nodePort: optionalField(hasNodePorts(), nodePortPath),
+  };
+}
 
 export class CoderService extends Construct {
   private readonly service: kplus.Service;
@@ -20,31 +36,40 @@ export class CoderService extends Construct {
   ) {
     super(scope, id);
     this.service = new kplus.Service(this, 'Resource', {
-      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
+      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace) },
       type: tokens.scalar(valueRef('coder.service.type')) as kplus.ServiceType,
-      ports: [{ name: HTTP_PORT_NAME, port: SERVICE_HTTP_PORT, targetPort: HTTP_PORT, protocol: kplus.Protocol.TCP }],
+      ports: [{ name: HTTP_PORT_NAME, port: SERVICE_HTTP_PORT, targetPort: HTTP_PORT }],
     });
   }
 
   public document(): Document {
     const json = ApiObject.of(this.service).toJson() as object;
     removeAt(json, ['spec', 'externalIPs']);
-    // The container port by name, as the official chart: it follows the pod if the number changes.
-    setAt(json, ['spec', 'ports', 0, 'targetPort'], HTTP_PORT_NAME);
-    setAt(json, ['spec', 'selector'], selectorLabels(this.tokens));
-    setAt(json, ['spec', 'sessionAffinity'], this.tokens.scalar(valueRef('coder.service.sessionAffinity')));
-    const tree = this.tokens.resolve(json) as TreeMap;
-    const type = valueRef('coder.service.type');
-    // Kubernetes rejects externalTrafficPolicy on a ClusterIP Service.
+    const t = this.tokens;
+    setAt(json, ['metadata', 'labels'], standardLabels(t));
+    setAt(json, ['metadata', 'annotations'], t.node(new WithNode(valueRef('coder.service.annotations'))));
+    setAt(json, ['spec', 'sessionAffinity'], t.scalar(valueRef('coder.service.sessionAffinity')));
+    // Ports by name, as the official chart: they follow the container if its numbers change.
     setAt(
-      tree,
-      ['spec', 'externalTrafficPolicy'],
-      new OptionalNode(
-        or(eq(type, lit('LoadBalancer')), eq(type, lit('NodePort'))),
-        new ScalarNode(valueRef('coder.service.externalTrafficPolicy')),
-      ),
+      json,
+      ['spec', 'ports'],
+      [
+        servicePort(HTTP_PORT_NAME, SERVICE_HTTP_PORT, 'coder.service.httpNodePort'),
+        new OptionalItemNode(
+          tlsEnabled(),
+          servicePort(HTTPS_PORT_NAME, SERVICE_HTTPS_PORT, 'coder.service.httpsNodePort'),
+        ),
+      ],
     );
-    setAt(tree, ['metadata', 'annotations'], new WithNode(valueRef('coder.service.annotations')));
-    return { file: 'service.yaml', cond: valueRef('coder.service.enable'), tree };
+    // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).
+    setAt(json, ['spec', 'loadBalancerIP'], optionalField(isLoadBalancer(), 'coder.service.loadBalancerIP'));
+    setAt(json, ['spec', 'loadBalancerClass'], optionalField(isLoadBalancer(), 'coder.service.loadBalancerClass'));
+    setAt(
+      json,
+      ['spec', 'externalTrafficPolicy'],
+      optionalField(isLoadBalancer(), 'coder.service.externalTrafficPolicy'),
+    );
+    setAt(json, ['spec', 'selector'], selectorLabels(t));
+    return { file: 'service.yaml', cond: valueRef('coder.service.enable'), tree: t.resolve(json) as TreeMap };
   }
 }

@@ -319,7 +319,87 @@ export const join = (separator: string, list: Expr<GoValue[]>): Expr<string> =>
     ((l.eval(s) ?? []) as GoValue[]).map((item) => asString(item, 'join')).join(sep.eval(s) as string),
   );
 
+/** Sprig `hasKey`: whether a map has a key (a nil map is an error, as in Helm). */
+export const hasKey = (map: Expr, key: string): Expr<boolean> =>
+  new Call<boolean>('hasKey', [map, lit(key)], (s, [m]) => {
+    const value = m.eval(s);
+    if (!isMap(value)) throw new Error(`error calling hasKey: expected a map, got ${goKind(value)}`);
+    return key in value;
+  });
+
+/** Sprig `get`: a map's value at a key, or "" when the key is missing. */
+export const get = (map: Expr, key: string): Expr =>
+  new Call('get', [map, lit(key)], (s, [m]) => {
+    const value = m.eval(s);
+    if (!isMap(value)) throw new Error(`error calling get: expected a map, got ${goKind(value)}`);
+    return key in value ? value[key] : '';
+  });
+
+/**
+ * Sprig `regexReplaceAll`. Only patterns whose RE2 and JavaScript meanings agree may be used;
+ * `$1` in the replacement is Go's group reference.
+ */
+export const regexReplaceAll = (pattern: string, input: Expr<string>, replacement: string): Expr<string> =>
+  new Call<string>('regexReplaceAll', [lit(pattern), input, lit(replacement)], (s, [, i]) => {
+    const text = asString(i.eval(s), 'regexReplaceAll');
+    return text.replace(new RegExp(pattern, 'g'), (...groups: string[]) =>
+      replacement.replace(/\$\{?(\d+)\}?/g, (_, n: string) => groups[Number(n)] ?? ''),
+    );
+  });
+
+/** `prefix + item + suffix` for each string of a list, joined with `separator`. */
+export const joinEach = (list: Expr, prefix: string, suffix: string, separator: string): Expr<string> =>
+  new JoinEach(list, prefix, suffix, separator);
+
+class JoinEach extends Expr<string> {
+  public constructor(
+    private readonly list: Expr,
+    private readonly prefix: string,
+    private readonly suffix: string,
+    private readonly separator: string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): string {
+    const items = this.list.eval(scope) ?? [];
+    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
+    return items.map((item) => `${this.prefix}${asString(item, 'joinEach')}${this.suffix}`).join(this.separator);
+  }
+  public toGo(): string {
+    const args = [
+      ['items', this.list.toGo()],
+      ['prefix', goString(this.prefix)],
+      ['suffix', goString(this.suffix)],
+      ['separator', goString(this.separator)],
+    ];
+    return `(include ${goString(JOIN_EACH_HELPER)} (dict${args.map(([k, v]) => ` ${goString(k)} ${v}`).join('')}))`;
+  }
+}
+
+/** The string `value` of each item of an env list, by name (items with `valueFrom` are left out). */
+export const envValues = (list: Expr): Expr => new EnvValues(list);
+
+class EnvValues extends Expr {
+  public constructor(private readonly list: Expr) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue {
+    const items = this.list.eval(scope) ?? [];
+    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
+    const out: { [key: string]: GoValue } = {};
+    for (const item of items) {
+      if (isMap(item) && typeof item.value === 'string') out[asString(item.name, 'envValues')] = item.value;
+    }
+    return out;
+  }
+  public toGo(): string {
+    return `(fromJson (include ${goString(ENV_VALUES_HELPER)} ${this.list.toGo()}))`;
+  }
+}
+
 export const NAMES_HELPER = 'coder-ha.names';
+export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
+export const ENV_VALUES_HELPER = 'coder-ha.envValues';
 export const DUPLICATES_HELPER = 'coder-ha.duplicates';
 
 /**
@@ -334,6 +414,24 @@ export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
     '{{- $names = append $names .name -}}',
     '{{- end -}}',
     '{{- toJson $names -}}',
+  ].join('\n'),
+  [JOIN_EACH_HELPER]: [
+    '{{- /* prefix + item + suffix for each string in .items, joined with .separator. */ -}}',
+    '{{- $parts := list -}}',
+    '{{- range .items -}}',
+    '{{- $parts = append $parts (printf "%s%s%s" $.prefix . $.suffix) -}}',
+    '{{- end -}}',
+    '{{- join $.separator $parts -}}',
+  ].join('\n'),
+  [ENV_VALUES_HELPER]: [
+    '{{- /* name -> value of each env item of `.` that has a literal value, as a JSON map. */ -}}',
+    '{{- $values := dict -}}',
+    '{{- range . -}}',
+    '{{- if kindIs "string" .value -}}',
+    '{{- $_ := set $values .name .value -}}',
+    '{{- end -}}',
+    '{{- end -}}',
+    '{{- toJson $values -}}',
   ].join('\n'),
   [DUPLICATES_HELPER]: [
     '{{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}',

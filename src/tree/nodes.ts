@@ -97,18 +97,32 @@ export interface Guard {
   readonly message: Expr<string>;
 }
 
-/** One manifest: one template file, optionally rendered only when `cond` holds. */
+/**
+ * One manifest per template file, optionally rendered only when `cond` holds; or, with `each`,
+ * one manifest per element of a list from values (`cond` and `tree` may use its variable).
+ */
 export interface Document {
   /** Template file name under `templates/`. */
   readonly file: string;
   readonly tree: TreeMap;
   readonly cond?: Expr;
+  readonly each?: { readonly list: Expr; readonly variable: Var };
+}
+
+/**
+ * User-written manifests from a values list, each rendered with Helm's `tpl` (strings as they
+ * are, maps as YAML first).
+ */
+export interface UserTemplates {
+  readonly file: string;
+  readonly list: Expr;
 }
 
 /** Everything the chart renders: its documents in order, and the guards checked before any. */
 export interface ChartModel {
   readonly documents: readonly Document[];
   readonly guards: readonly Guard[];
+  readonly userTemplates?: UserTemplates;
 }
 
 export const isNode = (tree: Tree): tree is Node => tree instanceof Node;

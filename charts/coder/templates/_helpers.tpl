@@ -7,6 +7,24 @@
 {{- end -}}
 {{- toJson $names -}}
 {{- end -}}
+{{- define "coder-ha.joinEach" -}}
+{{- /* prefix + item + suffix for each string in .items, joined with .separator. */ -}}
+{{- $parts := list -}}
+{{- range .items -}}
+{{- $parts = append $parts (printf "%s%s%s" $.prefix . $.suffix) -}}
+{{- end -}}
+{{- join $.separator $parts -}}
+{{- end -}}
+{{- define "coder-ha.envValues" -}}
+{{- /* name -> value of each env item of `.` that has a literal value, as a JSON map. */ -}}
+{{- $values := dict -}}
+{{- range . -}}
+{{- if kindIs "string" .value -}}
+{{- $_ := set $values .name .value -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $values -}}
+{{- end -}}
 {{- define "coder-ha.duplicates" -}}
 {{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}
 {{- $seen := dict -}}

@@ -1,0 +1,99 @@
+/** The Ingress (networking.k8s.io/v1) in front of the Service, as the official chart renders it. */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { and, empty, Expr, lit, not, regexReplaceAll } from '../expr/expr';
+import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
+import { TokenRegistry } from '../tree/tokens';
+import { release, valueRef } from '../values/refs';
+import { standardLabels } from './labels';
+import { CODER_NAME, HTTP_PORT_NAME } from './names';
+
+const ingress = (key: string): Expr => valueRef(`coder.ingress.${key}`);
+
+/**
+ * The wildcard host as a legal Ingress host: `*-suffix.example.com` (Coder's wildcard app
+ * form) becomes `*.example.com`, as in the official chart.
+ */
+export const wildcardRuleHost = (wildcardHost: Expr<string>): Expr<string> =>
+  regexReplaceAll('\\*[^.]*(\\..*)', wildcardHost, '*${1}');
+
+function rule(host: Expr<string>): TreeMap {
+  return {
+    host: new ScalarNode(host),
+    http: {
+      paths: [
+        {
+          path: '/',
+          pathType: 'Prefix',
+          backend: { service: { name: CODER_NAME, port: { name: HTTP_PORT_NAME } } },
+        },
+      ],
+    },
+  };
+}
+
+export class CoderIngress extends Construct {
+  private readonly ingress: ApiObject;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly tokens: TokenRegistry,
+  ) {
+    super(scope, id);
+    this.ingress = new ApiObject(this, 'Resource', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
+    });
+  }
+
+  public document(): Document {
+    const host = ingress('host') as Expr<string>;
+    const wildcard = wildcardRuleHost(ingress('wildcardHost') as Expr<string>);
+    const tree = this.tokens.resolve(this.ingress.toJson()) as TreeMap;
+    return {
+      file: 'ingress.yaml',
+      cond: ingress('enable'),
+      tree: {
+        ...tree,
+        metadata: { ...(tree.metadata as TreeMap), annotations: new WithNode(ingress('annotations')) },
+        spec: {
+          // An empty class name fails validation in Kubernetes: leave it out instead.
+          ingressClassName: new OptionalNode(ingress('className'), new ScalarNode(ingress('className'))),
+          rules: [rule(host), new OptionalItemNode(ingress('wildcardHost'), rule(wildcard))],
+          tls: new OptionalNode(ingress('tls.enable'), [
+            { hosts: [new ScalarNode(host)], secretName: new ScalarNode(ingress('tls.secretName')) },
+            new OptionalItemNode(ingress('tls.wildcardSecretName'), {
+              hosts: [new ScalarNode(wildcard)],
+              secretName: new ScalarNode(ingress('tls.wildcardSecretName')),
+            }),
+          ]),
+        },
+      },
+    };
+  }
+
+  public guards(): Guard[] {
+    return [
+      {
+        when: and(ingress('enable'), empty(ingress('host'))),
+        message: lit(
+          'coder.ingress.host is required when coder.ingress.enable is true: set the host name Coder is served at.',
+        ),
+      },
+      {
+        when: and(ingress('enable'), ingress('tls.enable'), empty(ingress('tls.secretName'))),
+        message: lit(
+          'coder.ingress.tls.secretName is required when coder.ingress.tls.enable is true: name the TLS Secret for coder.ingress.host.',
+        ),
+      },
+      {
+        when: and(ingress('enable'), not(empty(ingress('tls.wildcardSecretName'))), empty(ingress('wildcardHost'))),
+        message: lit(
+          'coder.ingress.tls.wildcardSecretName is set but coder.ingress.wildcardHost is empty: set the wildcard host, or remove the Secret name.',
+        ),
+      },
+    ];
+  }
+}

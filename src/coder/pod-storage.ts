@@ -1,0 +1,42 @@
+/**
+ * Volumes and mounts of the coderd pod: one per TLS Secret, one per CA certificate, then the
+ * user's own. The names and paths are the official chart's.
+ */
+import { concat, lit, Var } from '../expr/expr';
+import { MapListNode, ScalarNode, SpliceNode, Tree } from '../tree/nodes';
+import { valueRef } from '../values/refs';
+import { CA_CERT_ROOT, TLS_MOUNT_ROOT } from './names';
+
+const tlsSecrets = () => valueRef('coder.tls.secretNames');
+const caCerts = () => valueRef('coder.certs.secrets');
+
+export function podVolumes(): Tree[] {
+  return [
+    new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
+      name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),
+      secret: { secretName: new ScalarNode(secret) },
+    })),
+    new MapListNode(caCerts(), new Var('caCert'), (cert) => ({
+      name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
+      secret: { secretName: new ScalarNode(cert.field('name')) },
+    })),
+    new SpliceNode(valueRef('coder.volumes')),
+  ];
+}
+
+export function containerVolumeMounts(): Tree[] {
+  return [
+    new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
+      name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),
+      mountPath: new ScalarNode(concat(lit(`${TLS_MOUNT_ROOT}/`), secret as Var<string>)),
+      readOnly: true,
+    })),
+    new MapListNode(caCerts(), new Var('caCert'), (cert) => ({
+      name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
+      mountPath: new ScalarNode(concat(lit(`${CA_CERT_ROOT}/`), cert.field<string>('name'), lit('.crt'))),
+      subPath: new ScalarNode(cert.field('key')),
+      readOnly: true,
+    })),
+    new SpliceNode(valueRef('coder.volumeMounts')),
+  ];
+}
