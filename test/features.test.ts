@@ -1,0 +1,472 @@
+/** Direct assertions on each feature of the official chart, in both back-ends (renderBoth). */
+import { renderManifests } from '../src/render';
+import { loadFixtures } from './support/fixtures';
+import { coderContainer, findObject, Obj } from './support/manifests';
+import { restrictedViolations } from './support/pod-security';
+import { renderBoth } from './support/render-both';
+
+const podSpecOf = (objects: Obj[]): Obj =>
+  ((findObject(objects, 'Deployment', 'coder').spec as Obj).template as Obj).spec as Obj;
+const containerOf = (objects: Obj[]): Obj => coderContainer(findObject(objects, 'Deployment', 'coder'));
+const envOf = (objects: Obj[]): Obj[] => (containerOf(objects).env ?? []) as Obj[];
+const envValue = (objects: Obj[], name: string) => envOf(objects).find((e) => e.name === name);
+const kinds = (objects: Obj[]) =>
+  objects
+    .map((o) => `${String(o.kind)}/${String((o.metadata as Obj).namespace)}/${String((o.metadata as Obj).name)}`)
+    .sort();
+
+describe('TLS', () => {
+  test('each secret becomes a volume and a read-only mount, with comma-joined cert and key files', async () => {
+    const objects = await renderBoth({ coder: { tls: { secretNames: ['a-tls', 'b-tls'] } } });
+    expect(podSpecOf(objects).volumes).toEqual([
+      { name: 'tls-a-tls', secret: { secretName: 'a-tls' } },
+      { name: 'tls-b-tls', secret: { secretName: 'b-tls' } },
+    ]);
+    expect(containerOf(objects).volumeMounts).toEqual([
+      { name: 'tls-a-tls', mountPath: '/etc/ssl/certs/coder/a-tls', readOnly: true },
+      { name: 'tls-b-tls', mountPath: '/etc/ssl/certs/coder/b-tls', readOnly: true },
+    ]);
+    expect(envValue(objects, 'CODER_TLS_ENABLE')?.value).toBe('true');
+    expect(envValue(objects, 'CODER_TLS_ADDRESS')?.value).toBe('0.0.0.0:8443');
+    expect(envValue(objects, 'CODER_TLS_CERT_FILE')?.value).toBe(
+      '/etc/ssl/certs/coder/a-tls/tls.crt,/etc/ssl/certs/coder/b-tls/tls.crt',
+    );
+    expect(envValue(objects, 'CODER_TLS_KEY_FILE')?.value).toBe(
+      '/etc/ssl/certs/coder/a-tls/tls.key,/etc/ssl/certs/coder/b-tls/tls.key',
+    );
+    expect(containerOf(objects).ports).toContainEqual({ name: 'https', containerPort: 8443, protocol: 'TCP' });
+    const service = findObject(objects, 'Service', 'coder').spec as Obj;
+    expect(service.ports).toContainEqual({ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' });
+  });
+
+  test('the default access URL turns https and the relay URL stays http on 8080', async () => {
+    const objects = await renderBoth({ coder: { tls: { secretNames: ['a-tls'] } } }, { namespace: 'prod' });
+    expect(envValue(objects, 'CODER_ACCESS_URL')?.value).toBe('https://coder.prod.svc.cluster.local');
+    expect(envValue(objects, 'CODER_DERP_SERVER_RELAY_URL')?.value).toBe('http://$(KUBE_POD_IP):8080');
+    const names = envOf(objects).map((e) => e.name);
+    expect(names.indexOf('CODER_TLS_ENABLE')).toBeGreaterThan(names.indexOf('CODER_CLUSTER_HOST'));
+  });
+
+  test('without TLS there is no https port anywhere', async () => {
+    const objects = await renderBoth({});
+    expect(JSON.stringify(objects)).not.toContain('8443');
+    expect(envOf(objects).map((e) => e.name)).not.toContain('CODER_TLS_ENABLE');
+  });
+});
+
+test('CA certificates are mounted as <name>.crt with subPath', async () => {
+  const objects = await renderBoth({ coder: { certs: { secrets: [{ name: 'corp-ca', key: 'ca.pem' }] } } });
+  expect(podSpecOf(objects).volumes).toEqual([{ name: 'ca-cert-corp-ca', secret: { secretName: 'corp-ca' } }]);
+  expect(containerOf(objects).volumeMounts).toEqual([
+    { name: 'ca-cert-corp-ca', mountPath: '/etc/ssl/certs/corp-ca.crt', subPath: 'ca.pem', readOnly: true },
+  ]);
+});
+
+describe('Ingress', () => {
+  test('host, suffix wildcard host, class, annotations and TLS', async () => {
+    const objects = await renderBoth({
+      coder: {
+        ingress: {
+          enable: true,
+          className: 'nginx',
+          host: 'coder.example.com',
+          wildcardHost: '*-apps.example.com',
+          annotations: { a: 'b' },
+          tls: { enable: true, secretName: 'main-tls', wildcardSecretName: 'wild-tls' },
+        },
+      },
+    });
+    const ingress = findObject(objects, 'Ingress', 'coder');
+    expect((ingress.metadata as Obj).annotations).toEqual({ a: 'b' });
+    const spec = ingress.spec as Obj;
+    expect(spec.ingressClassName).toBe('nginx');
+    expect((spec.rules as Obj[]).map((r) => r.host)).toEqual(['coder.example.com', '*.example.com']);
+    expect(spec.tls).toEqual([
+      { hosts: ['coder.example.com'], secretName: 'main-tls' },
+      { hosts: ['*.example.com'], secretName: 'wild-tls' },
+    ]);
+  });
+
+  test('an empty class name is left out (Kubernetes rejects "")', async () => {
+    const objects = await renderBoth({ coder: { ingress: { enable: true, host: 'coder.example.com' } } });
+    const spec = findObject(objects, 'Ingress', 'coder').spec as Obj;
+    expect(spec).not.toHaveProperty('ingressClassName');
+    expect(spec).not.toHaveProperty('tls');
+    expect(spec.rules as Obj[]).toHaveLength(1);
+  });
+
+  test('is off by default', async () => {
+    expect((await renderBoth({})).map((o) => o.kind)).not.toContain('Ingress');
+  });
+});
+
+describe('Gateway API', () => {
+  const gatewayValues = {
+    coder: {
+      httproute: {
+        enable: true,
+        host: 'coder.example.com',
+        wildcardHost: '*.coder.example.com',
+        parentRefs: [{ name: 'gw', sectionName: 'https' }],
+        httpsRedirect: { enable: true, parentRefs: [{ name: 'gw', sectionName: 'http' }] },
+      },
+    },
+  };
+
+  test('the HTTPRoute sends both hosts to Service port 80', async () => {
+    const objects = await renderBoth(gatewayValues);
+    const spec = findObject(objects, 'HTTPRoute', 'coder').spec as Obj;
+    expect(spec.parentRefs).toEqual([{ name: 'gw', sectionName: 'https' }]);
+    expect(spec.hostnames).toEqual(['coder.example.com', '*.coder.example.com']);
+    expect(spec.rules).toEqual([{ backendRefs: [{ name: 'coder', port: 80 }] }]);
+  });
+
+  test('the redirect route answers 301 by default on the HTTP listener', async () => {
+    const objects = await renderBoth(gatewayValues);
+    const spec = findObject(objects, 'HTTPRoute', 'coder-https-redirect').spec as Obj;
+    expect(spec.parentRefs).toEqual([{ name: 'gw', sectionName: 'http' }]);
+    expect(spec.rules).toEqual([
+      { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+    ]);
+  });
+
+  test('a ListenerSet carries the parent and listeners as given', async () => {
+    const listeners = [{ name: 'coder', port: 443, protocol: 'HTTPS', hostname: 'coder.example.com' }];
+    const objects = await renderBoth({
+      coder: { listenerset: { enable: true, parentRef: { name: 'gw', namespace: 'infra' }, listeners } },
+    });
+    expect(findObject(objects, 'ListenerSet', 'coder').spec).toEqual({
+      parentRef: { name: 'gw', namespace: 'infra' },
+      listeners,
+    });
+  });
+});
+
+describe('RBAC', () => {
+  test('the release namespace gets the official Role and RoleBinding', async () => {
+    const objects = await renderBoth({}, { namespace: 'coder' });
+    const role = findObject(objects, 'Role', 'coder-workspace-perms');
+    expect((role.rules as Obj[]).map((r) => (r.resources as string[])[0])).toEqual([
+      'pods',
+      'persistentvolumeclaims',
+      'deployments',
+    ]);
+    const binding = findObject(objects, 'RoleBinding', 'coder');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder' }]);
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'coder-workspace-perms',
+    });
+  });
+
+  test('enableDeployments false drops the deployments rule; extraRules are appended', async () => {
+    const extra = { apiGroups: [''], resources: ['services'], verbs: ['get'] };
+    const objects = await renderBoth({ coder: { serviceAccount: { enableDeployments: false, extraRules: [extra] } } });
+    const rules = findObject(objects, 'Role', 'coder-workspace-perms').rules as Obj[];
+    expect(rules.map((r) => (r.resources as string[])[0])).toEqual(['pods', 'persistentvolumeclaims', 'services']);
+  });
+
+  test('workspace namespaces inherit, override, or opt out', async () => {
+    const objects = await renderBoth(
+      {
+        coder: {
+          serviceAccount: {
+            name: 'coder-sa',
+            extraRules: [{ apiGroups: ['x'], resources: ['inherited'], verbs: ['get'] }],
+            workspaceNamespaces: [
+              { name: 'inherit' },
+              { name: 'off', workspacePerms: false },
+              {
+                name: 'own',
+                enableDeployments: false,
+                extraRules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'] }],
+              },
+            ],
+          },
+        },
+      },
+      { namespace: 'coder' },
+    );
+    const roles = objects.filter((o) => o.kind === 'Role');
+    expect(roles.map((r) => (r.metadata as Obj).namespace).sort()).toEqual(['coder', 'inherit', 'own']);
+    const rulesIn = (ns: string) =>
+      (roles.find((r) => (r.metadata as Obj).namespace === ns)?.rules as Obj[]).map(
+        (r) => (r.resources as string[])[0],
+      );
+    expect(rulesIn('inherit')).toEqual(['pods', 'persistentvolumeclaims', 'deployments', 'inherited']);
+    expect(rulesIn('own')).toEqual(['pods', 'persistentvolumeclaims', 'jobs']);
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && (o.metadata as Obj).namespace === 'own') as Obj;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder-sa', namespace: 'coder' }]);
+    expect((binding.roleRef as Obj).name).toBe('coder-sa-workspace-perms');
+  });
+
+  test('workspacePerms false renders no Role or RoleBinding', async () => {
+    const objects = await renderBoth({ coder: { serviceAccount: { workspacePerms: false } } });
+    expect(objects.map((o) => o.kind)).not.toContain('Role');
+    expect(objects.map((o) => o.kind)).not.toContain('RoleBinding');
+  });
+
+  test('the ServiceAccount carries its name, annotations and labels; disableCreate skips it', async () => {
+    const objects = await renderBoth({
+      coder: {
+        serviceAccount: { name: 'irsa', annotations: { 'eks.amazonaws.com/role-arn': 'arn' }, labels: { team: 'x' } },
+      },
+    });
+    const account = findObject(objects, 'ServiceAccount', 'irsa').metadata as Obj;
+    expect(account.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn' });
+    expect(account.labels).toMatchObject({ team: 'x', 'app.kubernetes.io/name': 'coder' });
+    expect(podSpecOf(objects).serviceAccountName).toBe('irsa');
+    const without = await renderBoth({ coder: { serviceAccount: { disableCreate: true } } });
+    expect(without.map((o) => o.kind)).not.toContain('ServiceAccount');
+  });
+});
+
+describe('pod and container', () => {
+  test('probes: readiness on with fast defaults, liveness off; all five fields pass through', async () => {
+    const defaults = containerOf(await renderBoth({}));
+    expect(defaults.readinessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      successThreshold: 1,
+      failureThreshold: 2,
+    });
+    expect(defaults).not.toHaveProperty('livenessProbe');
+    const custom = containerOf(
+      await renderBoth({
+        coder: {
+          readinessProbe: { enabled: false },
+          livenessProbe: {
+            enabled: true,
+            initialDelaySeconds: 30,
+            periodSeconds: 20,
+            timeoutSeconds: 10,
+            failureThreshold: 4,
+          },
+        },
+      }),
+    );
+    expect(custom).not.toHaveProperty('readinessProbe');
+    expect(custom.livenessProbe).toMatchObject({
+      initialDelaySeconds: 30,
+      periodSeconds: 20,
+      timeoutSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 4,
+    });
+  });
+
+  test('resources default to the official 2000m/4096Mi; null removes them', async () => {
+    expect(containerOf(await renderBoth({})).resources).toEqual({
+      limits: { cpu: '2000m', memory: '4096Mi' },
+      requests: { cpu: '2000m', memory: '4096Mi' },
+    });
+    expect(containerOf(await renderBoth({ coder: { resources: null } }))).not.toHaveProperty('resources');
+    expect(containerOf(await renderBoth({ coder: { resources: { limits: null } } })).resources).toEqual({
+      requests: { cpu: '2000m', memory: '4096Mi' },
+    });
+  });
+
+  test('workspaceProxy runs `wsproxy server` and marks the pod wsproxy', async () => {
+    const objects = await renderBoth({ coder: { workspaceProxy: true } });
+    expect(containerOf(objects).args).toEqual(['wsproxy', 'server']);
+    const template = (findObject(objects, 'Deployment', 'coder').spec as Obj).template as Obj;
+    expect((template.metadata as Obj).annotations).toEqual({ 'app.kubernetes.io/component': 'wsproxy' });
+  });
+
+  test('command and commandArgs replace the defaults', async () => {
+    const container = containerOf(
+      await renderBoth({ coder: { command: ['/bin/wrapper'], commandArgs: ['server', '--x'] } }),
+    );
+    expect(container.command).toEqual(['/bin/wrapper']);
+    expect(container.args).toEqual(['server', '--x']);
+  });
+
+  test('the provisioner PSK comes from the named Secret, after the pprof address', async () => {
+    const objects = await renderBoth({ provisionerDaemon: { pskSecretName: 'psk-secret' } });
+    const names = envOf(objects).map((e) => e.name);
+    expect(names.indexOf('CODER_PROVISIONER_DAEMON_PSK')).toBe(names.indexOf('CODER_PPROF_ADDRESS') + 1);
+    expect(envValue(objects, 'CODER_PROVISIONER_DAEMON_PSK')).toEqual({
+      name: 'CODER_PROVISIONER_DAEMON_PSK',
+      valueFrom: { secretKeyRef: { name: 'psk-secret', key: 'psk' } },
+    });
+  });
+
+  test('CODER_PROMETHEUS_ENABLE "true" opens port 2112; user addresses replace the defaults', async () => {
+    const objects = await renderBoth({
+      coder: {
+        env: [
+          { name: 'CODER_PROMETHEUS_ENABLE', value: 'true' },
+          { name: 'CODER_PPROF_ADDRESS', value: '127.0.0.1:6060' },
+        ],
+      },
+    });
+    expect(containerOf(objects).ports).toContainEqual({
+      name: 'prometheus-http',
+      containerPort: 2112,
+      protocol: 'TCP',
+    });
+    expect(envOf(objects).filter((e) => e.name === 'CODER_PPROF_ADDRESS')).toEqual([
+      { name: 'CODER_PPROF_ADDRESS', value: '127.0.0.1:6060' },
+    ]);
+    const off = await renderBoth({ coder: { env: [{ name: 'CODER_PROMETHEUS_ENABLE', value: 'false' }] } });
+    expect(JSON.stringify(containerOf(off).ports)).not.toContain('2112');
+  });
+
+  test('labels and annotations land at every level, beside the chart’s own', async () => {
+    const objects = await renderBoth({
+      coder: { labels: { d: '1' }, annotations: { da: '1' }, podLabels: { p: '2' }, podAnnotations: { pa: '2' } },
+    });
+    const deployment = findObject(objects, 'Deployment', 'coder');
+    expect((deployment.metadata as Obj).labels).toMatchObject({ d: '1', 'app.kubernetes.io/instance': 'coder' });
+    expect((deployment.metadata as Obj).annotations).toEqual({ da: '1' });
+    const template = ((deployment.spec as Obj).template as Obj).metadata as Obj;
+    expect(template.labels).toMatchObject({ p: '2', 'app.kubernetes.io/name': 'coder' });
+    expect(template.annotations).toEqual({ 'app.kubernetes.io/component': 'coderd', pa: '2' });
+  });
+
+  test('placement, storage and hooks pass through', async () => {
+    const fixture = loadFixtures().find((f) => f.name === 'pod-placement-and-metadata');
+    if (!fixture) throw new Error('fixture missing');
+    const objects = await renderBoth(fixture.values);
+    const pod = podSpecOf(objects);
+    const values = fixture.values.coder as Obj;
+    expect(pod.nodeSelector).toEqual(values.nodeSelector);
+    expect(pod.tolerations).toEqual(values.tolerations);
+    expect(pod.affinity).toEqual(values.affinity);
+    expect(pod.topologySpreadConstraints).toEqual(values.topologySpreadConstraints);
+    expect(pod.hostAliases).toEqual(values.hostAliases);
+    expect(pod.priorityClassName).toBe('high-priority');
+    expect(pod.securityContext).toEqual({ fsGroup: 1000 });
+    expect(pod.initContainers).toEqual(values.initContainers);
+    expect(pod.volumes).toEqual(values.volumes);
+    expect(pod.terminationGracePeriodSeconds).toBe(60);
+    const container = containerOf(objects);
+    expect(container.volumeMounts).toEqual(values.volumeMounts);
+    expect(container.lifecycle).toEqual(values.lifecycle);
+    expect(container.envFrom).toEqual(values.envFrom);
+    expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual(values.strategy);
+  });
+});
+
+describe('Service', () => {
+  test('node ports only where Kubernetes allocates them', async () => {
+    const nodePort = await renderBoth({ coder: { service: { type: 'NodePort', httpNodePort: 30080 } } });
+    expect((findObject(nodePort, 'Service', 'coder').spec as Obj).ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30080 },
+    ]);
+    const clusterIP = await renderBoth({ coder: { service: { type: 'ClusterIP', httpNodePort: 30080 } } });
+    expect(((findObject(clusterIP, 'Service', 'coder').spec as Obj).ports as Obj[])[0]).not.toHaveProperty('nodePort');
+  });
+
+  test('load-balancer fields only on a LoadBalancer', async () => {
+    const options = { loadBalancerIP: '203.0.113.1', loadBalancerClass: 'x/lb', externalTrafficPolicy: 'Local' };
+    const lb = findObject(
+      await renderBoth({ coder: { service: { type: 'LoadBalancer', ...options } } }),
+      'Service',
+      'coder',
+    );
+    expect(lb.spec).toMatchObject(options);
+    const np = findObject(
+      await renderBoth({ coder: { service: { type: 'NodePort', ...options } } }),
+      'Service',
+      'coder',
+    );
+    for (const key of Object.keys(options)) expect(np.spec).not.toHaveProperty(key);
+  });
+
+  test('enable: false renders no Service', async () => {
+    expect((await renderBoth({ coder: { service: { enable: false } } })).map((o) => o.kind)).not.toContain('Service');
+  });
+});
+
+test('extraTemplates render as given (text or map)', async () => {
+  const objects = await renderBoth({
+    extraTemplates: [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-text\ndata:\n  a: "1"\n',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-map' }, data: { b: '2' } },
+    ],
+  });
+  expect(findObject(objects, 'ConfigMap', 'from-text').data).toEqual({ a: '1' });
+  expect(findObject(objects, 'ConfigMap', 'from-map').data).toEqual({ b: '2' });
+});
+
+test('extraTemplates with template actions: Helm renders them, the concrete render refuses by name', async () => {
+  const values = {
+    extraTemplates: ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\n'],
+  };
+  expect(() => renderManifests([values])).toThrow('extraTemplates[0] uses template actions');
+});
+
+test('nameOverride changes the name label and selector, not the object names', async () => {
+  const objects = await renderBoth({ nameOverride: 'coder-platform' });
+  const deployment = findObject(objects, 'Deployment', 'coder');
+  expect(((deployment.spec as Obj).selector as Obj).matchLabels).toEqual({
+    'app.kubernetes.io/name': 'coder-platform',
+    'app.kubernetes.io/instance': 'coder',
+  });
+  expect(kinds(objects)).toContain('Service/coder/coder');
+});
+
+describe('Pod Security Standards: restricted', () => {
+  test.each(loadFixtures().map((f) => [f.name, f] as const))(
+    '%s: every pod spec meets the profile',
+    (_name, fixture) => {
+      const objects = renderManifests([fixture.values]) as Obj[];
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        expect(restrictedViolations(((deployment.spec as Obj).template as Obj).spec as Obj)).toEqual([]);
+      }
+    },
+  );
+
+  test('the checker catches a pod that misses the profile', () => {
+    const violations = restrictedViolations({
+      containers: [
+        { name: 'c', securityContext: { allowPrivilegeEscalation: true, capabilities: { add: ['SYS_ADMIN'] } } },
+      ],
+      volumes: [{ name: 'host', hostPath: { path: '/' } }],
+    });
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        'volume host: type hostPath is not allowed',
+        'containers[c]: allowPrivilegeEscalation must be false',
+        'containers[c]: runAsNonRoot must be true',
+        'containers[c]: capabilities.drop must include ALL',
+        'containers[c]: capability SYS_ADMIN must not be added',
+      ]),
+    );
+  });
+
+  test('the official defaults (without capabilities.drop) would miss it', () => {
+    const official = {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    expect(restrictedViolations({ containers: [{ name: 'coder', securityContext: official }] })).toEqual([
+      'containers[coder]: capabilities.drop must include ALL',
+    ]);
+  });
+});
+
+describe('guards for incomplete routing', () => {
+  test.each([
+    [{ coder: { ingress: { enable: true } } }, 'coder.ingress.host is required'],
+    [
+      { coder: { ingress: { enable: true, host: 'h.example.com', tls: { enable: true } } } },
+      'coder.ingress.tls.secretName is required',
+    ],
+    [{ coder: { httproute: { enable: true, host: 'h.example.com' } } }, 'coder.httproute.parentRefs is required'],
+    [{ coder: { httproute: { enable: true, parentRefs: [{ name: 'gw' }] } } }, 'coder.httproute.host is required'],
+    [
+      { coder: { listenerset: { enable: true, parentRef: { name: 'gw' } } } },
+      'coder.listenerset.listeners is required',
+    ],
+    [{ coder: { labels: { 'app.kubernetes.io/instance': 'x' } } }, "coder.labels must not set the chart's own labels"],
+  ])('%j is refused', (values, message) => {
+    expect(() => renderManifests([values])).toThrow(message);
+  });
+});
