@@ -2,7 +2,7 @@
  * The concrete render: values in, Kubernetes manifests out, exactly as `helm template` of the
  * built chart gives them (the parity tests hold the two together).
  */
-import { Manifest, renderModel } from './backends/concrete';
+import { checkModelGuards, Manifest, renderModel } from './backends/concrete';
 import { plainYaml } from './backends/template';
 import { chartInfo } from './chart-meta';
 import { coderChartModel } from './coder/chart';
@@ -43,6 +43,11 @@ export function scopeFor(values: ValueMap, options: ReleaseOptions = {}): EvalSc
     },
     Chart: chartInfo(),
   };
+}
+
+/** Runs the chart's cross-field rules (the same `fail`s Helm runs) on resolved values. */
+export function checkGuards(values: ValueMap, options: ReleaseOptions = {}): void {
+  checkModelGuards(coderChartModel(), scopeFor(values, options));
 }
 
 /** Every manifest the chart renders for these values; throws on invalid values or a guard. */

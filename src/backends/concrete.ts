@@ -136,11 +136,16 @@ function renderUserTemplates(templates: UserTemplates, scope: EvalScope): Manife
   });
 }
 
-/** Every manifest, in document order; a failing guard throws before anything is produced. */
-export function renderModel(model: ChartModel, scope: EvalScope): Manifest[] {
+/** Throws the first guard that refuses the values, in the order Helm evaluates them. */
+export function checkModelGuards(model: ChartModel, scope: EvalScope): void {
   for (const guard of model.guards) {
     if (isTruthy(guard.when.eval(scope))) throw new GuardError(guard.message.eval(scope));
   }
+}
+
+/** Every manifest, in document order; a failing guard throws before anything is produced. */
+export function renderModel(model: ChartModel, scope: EvalScope): Manifest[] {
+  checkModelGuards(model, scope);
   const extra = model.userTemplates ? renderUserTemplates(model.userTemplates, scope) : [];
   return [...model.documents.flatMap((doc) => renderDocument(doc, scope)), ...extra];
 }
