@@ -16,6 +16,7 @@ export interface TemplateRun {
   /** Values files' contents (YAML or JSON text), in order. */
   readonly valuesTexts?: readonly string[];
   readonly setArgs?: readonly string[];
+  readonly setStringArgs?: readonly string[];
   readonly chartDir?: string;
 }
 
@@ -35,6 +36,7 @@ export async function helmTemplate(major: HelmMajor, run: TemplateRun = {}): Pro
   args.push('--namespace', run.namespace ?? 'default');
   for (const text of run.valuesTexts ?? []) args.push('-f', scratchFile('values.yaml', text));
   for (const set of run.setArgs ?? []) args.push('--set', set);
+  for (const set of run.setStringArgs ?? []) args.push('--set-string', set);
   return helm(major, args);
 }
 

@@ -1,0 +1,203 @@
+/**
+ * The values contract: every invalid case is refused by ajv, Helm 3 and Helm 4 alike, each naming
+ * the offending path, with nothing rendered; every valid edge case is accepted by all three.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { GuardError } from '../src/backends/concrete';
+import { HelmResult } from '../src/helm/helm';
+import { HELM_MAJORS, HelmMajor } from '../src/helm/tools';
+import { checkGuards, renderManifests, resolveValues, ValueMap } from '../src/render';
+import { mergeUserValues } from '../src/values/coalesce';
+import { applySet } from '../src/values/set-values';
+import { checkValues, InvalidValuesError } from '../src/values/validate';
+import { helmTemplate } from './support/helm-chart';
+import { FIXTURES_DIR, loadFixtures, readValuesText } from './support/fixtures';
+import { byKey, parseManifests } from './support/manifests';
+
+interface InvalidCase {
+  readonly name: string;
+  readonly path: string;
+  readonly valuesTexts?: readonly string[];
+  readonly setArgs?: readonly string[];
+  readonly setStringArgs?: readonly string[];
+}
+
+const INVALID_DIR = join(FIXTURES_DIR, 'invalid');
+const fileCases: InvalidCase[] = readdirSync(INVALID_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((file) => {
+    const text = readFileSync(join(INVALID_DIR, file), 'utf8');
+    const path = /^# rejected at: (\S+)$/m.exec(text)?.[1];
+    if (!path) throw new Error(`${file} has no "# rejected at: <path>" line`);
+    return { name: file, path, valuesTexts: [text] };
+  });
+
+const setCases: InvalidCase[] = [
+  { name: '--set-string replicaCount', path: 'coder.replicaCount', setStringArgs: ['coder.replicaCount=3'] },
+  { name: '--set replicaCount=1.5', path: 'coder.replicaCount', setArgs: ['coder.replicaCount=1.5'] },
+  { name: '--set replicaCount=-2', path: 'coder.replicaCount', setArgs: ['coder.replicaCount=-2'] },
+  { name: '--set a typo', path: 'coder.replicaCont', setArgs: ['coder.replicaCont=2'] },
+  { name: '--set an env item without name', path: 'coder.env[0].name', setArgs: ['coder.env[0].value=x'] },
+  {
+    name: '--set a node port out of range',
+    path: 'coder.service.httpNodePort',
+    setArgs: ['coder.service.httpNodePort=80'],
+  },
+  { name: '--set image=null', path: 'coder.image', setArgs: ['coder.image=null'] },
+  { name: '--set pullPolicy lower case', path: 'coder.image.pullPolicy', setArgs: ['coder.image.pullPolicy=always'] },
+];
+
+const invalidCases = [...fileCases, ...setCases];
+
+function userValuesOf(c: InvalidCase): ValueMap {
+  const values = mergeUserValues((c.valuesTexts ?? []).map((t) => readValuesText(t, c.name)));
+  for (const s of c.setArgs ?? []) applySet(values, s, true);
+  for (const s of c.setStringArgs ?? []) applySet(values, s, false);
+  return values;
+}
+
+/**
+ * Whether Helm's error text names `path`: schema errors as Helm 3 (`a.b.0`) or Helm 4 (`/a/b/0`)
+ * write them, the chart's own `fail` messages as we write paths (`a.b[0]`).
+ */
+function helmNamesPath(major: HelmMajor, stderr: string, path: string): boolean {
+  if (stderr.includes(path)) return true;
+  const segments = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+  const join = (parts: string[]) => (major === 3 ? parts.join('.') : `/${parts.join('/')}`);
+  if (stderr.includes(join(segments))) return true;
+  const parent = segments.slice(0, -1);
+  const last = segments[segments.length - 1];
+  const parentNamed = parent.length === 0 ? true : stderr.includes(join(parent));
+  return parentNamed && new RegExp(`(^|[^\\w])${last}([^\\w]|$)`).test(stderr);
+}
+
+describe('the bad-input catalogue', () => {
+  test('has at least 40 cases', () => {
+    expect(fileCases.length).toBeGreaterThanOrEqual(40);
+    expect(setCases.length).toBeGreaterThanOrEqual(5);
+  });
+
+  describe.each(invalidCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    test('ajv (or the same cross-field rule) refuses it at the path', () => {
+      let error: unknown;
+      try {
+        checkGuards(resolveValues([userValuesOf(c)]));
+      } catch (err) {
+        error = err;
+      }
+      if (error instanceof InvalidValuesError) {
+        expect(error.problems.map((p) => p.path)).toContain(c.path);
+      } else {
+        expect(error).toBeInstanceOf(GuardError);
+        expect((error as Error).message).toContain(c.path);
+      }
+      expect(() => renderManifests([userValuesOf(c)])).toThrow();
+    });
+
+    test.each(HELM_MAJORS)('Helm %i refuses it, names the path and renders nothing', async (major) => {
+      const run: HelmResult = await helmTemplate(major, {
+        valuesTexts: c.valuesTexts,
+        setArgs: [...(c.setArgs ?? [])],
+        setStringArgs: [...(c.setStringArgs ?? [])],
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect({ stderr: run.stderr, names: helmNamesPath(major, run.stderr, c.path) }).toEqual({
+        stderr: run.stderr,
+        names: true,
+      });
+    });
+  });
+});
+
+describe('valid edge cases and every scenario fixture are accepted by all three', () => {
+  const edge = loadFixtures(join(FIXTURES_DIR, 'edge-valid'));
+  const all = [
+    ...edge.map((f) => [`edge-valid/${f.name}`, f] as const),
+    ...loadFixtures().map((f) => [f.name, f] as const),
+  ];
+
+  test.each(all)('%s', async (_name, fixture) => {
+    expect(checkValues(resolveValues([fixture.values]))).toEqual([]);
+    const concrete = renderManifests([fixture.values]);
+    for (const major of HELM_MAJORS) {
+      const run = await helmTemplate(major, { valuesTexts: [fixture.text] });
+      expect(run.stderr).toBe('');
+      expect(byKey(parseManifests(run.stdout))).toEqual(byKey(concrete as never));
+    }
+  });
+
+  test('there are edge cases for zero replicas, empty collections, nulls and maxima', () => {
+    expect(edge.map((f) => f.name).sort()).toEqual(
+      ['empty-lists-and-maps', 'look-alike-strings', 'maximal', 'nulls-remove', 'zero-replicas'].sort(),
+    );
+  });
+});
+
+describe('problem messages', () => {
+  const problemLines = (values: ValueMap): string[] => {
+    try {
+      resolveValues([values]);
+      return [];
+    } catch (err) {
+      return (err as InvalidValuesError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  };
+
+  test.each([
+    [{ coder: { replicaCont: 2 } }, 'coder.replicaCont: unknown key; did you mean "replicaCount"?'],
+    [
+      { coder: { podSecurityContext: { fsgroup: 1 } } },
+      'coder.podSecurityContext.fsgroup: unknown key; did you mean "fsGroup"?',
+    ],
+    [{ coder: { replicaCount: '3' } }, 'coder.replicaCount: expected integer, got string "3"'],
+    [
+      { coder: { image: { pullPolicy: 'always' } } },
+      'coder.image.pullPolicy: expected one of "Always", "IfNotPresent", "Never", got string "always"',
+    ],
+    [{ coder: { replicaCount: -1 } }, 'coder.replicaCount: expected >= 0, got number -1'],
+    [{ coder: { image: null } }, 'coder.image: is required'],
+    [
+      { coder: { service: { type: null } } },
+      'coder.service.type: must not be null: leave it out to keep the default "LoadBalancer"',
+    ],
+    [
+      { coder: { service: { httpNodePort: 80 } } },
+      'coder.service.httpNodePort: expected integer 30000–32767 or "", got number 80',
+    ],
+  ])('%j → %s', (values, line) => {
+    expect(problemLines(values as ValueMap)).toContain(line);
+  });
+});
+
+test('the chart works as a subchart, with global values from the parent', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, cpSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { CHART_DIR } = await import('../src/paths');
+  const parent = mkdtempSync(join(tmpdir(), 'coder-parent-'));
+  writeFileSync(
+    join(parent, 'Chart.yaml'),
+    dump({ apiVersion: 'v2', name: 'platform', version: '1.0.0', dependencies: [{ name: 'coder', version: '*' }] }),
+  );
+  writeFileSync(
+    join(parent, 'values.yaml'),
+    dump({
+      global: { imageRegistry: 'registry.example.com', team: { name: 'platform' } },
+      coder: { coder: { replicaCount: 0 } },
+    }),
+  );
+  mkdirSync(join(parent, 'charts'));
+  cpSync(CHART_DIR, join(parent, 'charts', 'coder'), { recursive: true });
+  for (const major of HELM_MAJORS) {
+    const run = await helmTemplate(major, { chartDir: parent, release: 'platform', namespace: 'tools' });
+    expect(run.stderr).toBe('');
+    const deployment = parseManifests(run.stdout).find((o) => o.kind === 'Deployment') as Record<string, never>;
+    expect((deployment.spec as Record<string, unknown>).replicas).toBe(0);
+    const bad = await helmTemplate(major, { chartDir: parent, setArgs: ['coder.coder.replicaCont=1'] });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('replicaCont');
+  }
+});
