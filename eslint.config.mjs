@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'dist/', 'charts/', 'coverage/', 'build-tmp/', '.tools/'] },
+  { ignores: ['node_modules/', 'lib/', 'dist/', 'charts/', 'coverage/', 'build-tmp/', '.tools/', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

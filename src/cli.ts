@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { GuardError, NeedsHelmError } from './backends/concrete';
-import { writeKubernetesDefinitions } from './build/schema-files';
+import { writeKubernetesDefinitions, writeValuesTypes } from './build/schema-files';
 import { writeChart } from './build/write-chart';
 import { isMap } from './expr/go-semantics';
 import { CHART_DIR } from './paths';
@@ -98,8 +98,10 @@ export function main(argv: string[]): number {
       case 'build': {
         if (rest.length) throw new UsageError(`build takes no options, got ${rest.join(' ')}`);
         writeKubernetesDefinitions();
+        const typesChanged = writeValuesTypes();
         const files = writeChart(CHART_DIR);
         process.stdout.write(`built ${files.length} files into ${CHART_DIR}\n`);
+        if (typesChanged) process.stdout.write('src/generated/values.ts changed: compile again (npm run build does)\n');
         return 0;
       }
       case 'render': {

@@ -6,3 +6,5 @@ export const SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'values.schema.json');
 export const KUBERNETES_DEFINITIONS_FILE = join(PACKAGE_ROOT, 'schema', 'kubernetes.definitions.json');
 export const CHART_META_FILE = join(PACKAGE_ROOT, 'Chart.yaml');
 export const CHART_DIR = join(PACKAGE_ROOT, 'charts', 'coder');
+/** Generated TypeScript types of the values contract (src/, so the constructs compile against them). */
+export const GENERATED_VALUES_TYPES_FILE = join(PACKAGE_ROOT, 'src', 'generated', 'values.ts');

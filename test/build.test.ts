@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { chartFiles } from '../src/build/chart-files';
-import { kubernetesDefinitionsDrift } from '../src/build/schema-files';
+import { kubernetesDefinitionsDrift, valuesTypesDrift } from '../src/build/schema-files';
 import { chartDrift } from '../src/build/write-chart';
 import { chartMeta } from '../src/chart-meta';
 import { helm } from '../src/helm/helm';
@@ -74,5 +74,21 @@ test('every $ref in the schema resolves inside it (no remote references)', () =>
     const target = ref.slice(8, -1);
     expect(target).toMatch(/^#\/definitions\//);
     expect((schema.definitions as Record<string, unknown>)[target.slice('#/definitions/'.length)]).toBeDefined();
+  }
+});
+
+test('src/generated/values.ts is what the schema generates', () => {
+  expect(valuesTypesDrift()).toBe(false);
+});
+
+test('the chart README lists every values key', () => {
+  const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+  for (const path of [
+    'coder.replicaCount',
+    'coder.image.repo',
+    'coder.ingress.tls.secretName',
+    'provisionerDaemon.pskSecretName',
+  ]) {
+    expect(readme).toContain(`| \`${path}\` |`);
   }
 });

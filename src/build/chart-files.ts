@@ -8,6 +8,7 @@ import { coderChartModel } from '../coder/chart';
 import { notesTemplate } from '../coder/notes';
 import { HELPER_TEMPLATES } from '../expr/expr';
 import { valuesSchema } from '../values/schema';
+import { valuesReadme } from './values-readme';
 import { valuesYaml } from './values-yaml';
 
 const CONSTRUCTS = 'src/coder/*.ts';
@@ -51,6 +52,7 @@ export function chartFiles(): Map<string, string> {
   files.set('Chart.yaml', chartYaml());
   files.set('values.yaml', valuesYaml('schema/values.schema.json'));
   files.set('values.schema.json', schemaJson());
+  files.set('README.md', valuesReadme('schema/values.schema.json'));
   files.set('.helmignore', HELMIGNORE);
   files.set('templates/_helpers.tpl', helpersTpl());
   files.set('templates/NOTES.txt', `${generatedBanner('src/coder/notes.ts')}\n${notesTemplate()}`);

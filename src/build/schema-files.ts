@@ -1,6 +1,7 @@
 /** The generated half of schema/: Kubernetes definitions from @kubernetes/client-node. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KUBERNETES_DEFINITIONS_FILE } from '../paths';
+import { GENERATED_VALUES_TYPES_FILE, KUBERNETES_DEFINITIONS_FILE } from '../paths';
+import { valuesTypesSource } from './values-types';
 import { KubernetesDefinitions } from './kubernetes-definitions';
 
 export function kubernetesDefinitionsJson(): string {
@@ -24,4 +25,22 @@ export function writeKubernetesDefinitions(): boolean {
   }
   writeFileSync(KUBERNETES_DEFINITIONS_FILE, kubernetesDefinitionsJson());
   return true;
+}
+
+/** Writes src/generated/values.ts; returns whether it changed (the compiled code is then stale). */
+export function writeValuesTypes(): boolean {
+  const text = valuesTypesSource('schema/values.schema.json');
+  let current = '';
+  try {
+    current = readFileSync(GENERATED_VALUES_TYPES_FILE, 'utf8');
+  } catch {
+    // first generation
+  }
+  if (current === text) return false;
+  writeFileSync(GENERATED_VALUES_TYPES_FILE, text);
+  return true;
+}
+
+export function valuesTypesDrift(): boolean {
+  return readFileSync(GENERATED_VALUES_TYPES_FILE, 'utf8') !== valuesTypesSource('schema/values.schema.json');
 }

@@ -16,7 +16,7 @@ import {
 } from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
-import { chart, release, valueRef } from '../values/refs';
+import { chart, release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
 import { labelsWithUserLabels, selectorLabels, userMap } from './labels';
@@ -74,8 +74,9 @@ const LIBRARY_DEFAULTS: readonly (readonly (string | number)[])[] = [
 
 /** A probe on /healthz from `coder.<key>` (the official chart's shape: `enabled` plus timings). */
 function probe(key: 'readinessProbe' | 'livenessProbe'): OptionalNode {
-  const field = (name: string) => new ScalarNode(valueRef(`coder.${key}.${name}`));
-  return new OptionalNode(valueRef(`coder.${key}.enabled`), {
+  const setting = under(`coder.${key}`);
+  const field = (name: SubPath<`coder.${typeof key}`>) => new ScalarNode(setting(name));
+  return new OptionalNode(setting('enabled'), {
     httpGet: { path: '/healthz', port: HTTP_PORT_NAME, scheme: 'HTTP' },
     initialDelaySeconds: field('initialDelaySeconds'),
     periodSeconds: field('periodSeconds'),

@@ -7,14 +7,14 @@ import { Construct } from 'constructs';
 import { and, empty, Expr, lit } from '../expr/expr';
 import { BlockNode, Document, Guard, OptionalItemNode, ScalarNode, Tree, TreeMap, WithNode } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
-import { release, valueRef } from '../values/refs';
+import { release, under } from '../values/refs';
 import { wildcardRuleHost } from './ingress';
 import { standardLabels } from './labels';
 import { CODER_NAME, SERVICE_HTTP_PORT } from './names';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
-const route = (key: string): Expr => valueRef(`coder.httproute.${key}`);
-const listenerSet = (key: string): Expr => valueRef(`coder.listenerset.${key}`);
+const route = under('coder.httproute');
+const listenerSet = under('coder.listenerset');
 
 function hostnames(): Tree[] {
   return [

@@ -4,11 +4,11 @@ import { Construct } from 'constructs';
 import { and, empty, Expr, lit, not, regexReplaceAll } from '../expr/expr';
 import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
-import { release, valueRef } from '../values/refs';
+import { release, under } from '../values/refs';
 import { standardLabels } from './labels';
 import { CODER_NAME, HTTP_PORT_NAME } from './names';
 
-const ingress = (key: string): Expr => valueRef(`coder.ingress.${key}`);
+const ingress = under('coder.ingress');
 
 /**
  * The wildcard host as a legal Ingress host: `*-suffix.example.com` (Coder's wildcard app

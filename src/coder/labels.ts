@@ -2,6 +2,7 @@
 import { concat, defaultTo, Expr, hasKey, lit, omit, or } from '../expr/expr';
 import { Guard, SpreadNode, spreadKey } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
+import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
 import { appName } from './conditions';
 
@@ -39,13 +40,13 @@ export function standardLabels(tokens: TokenRegistry): Record<string, string> {
 }
 
 /** A user map from values, or an empty map when the user set it to null. */
-export const userMap = (path: string): Expr => defaultTo(lit({}), valueRef(path));
+export const userMap = (path: ValuePath): Expr => defaultTo(lit({}), valueRef(path));
 
 /**
  * The standard labels plus the user's labels from `userLabelsPath`. A guard (below) refuses user
  * labels that would replace the chart's own, so the `omit` only keeps the template well-formed.
  */
-export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: string): Record<string, string> {
+export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: ValuePath): Record<string, string> {
   const standard = standardLabels(tokens);
   return {
     ...standard,

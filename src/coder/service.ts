@@ -6,17 +6,18 @@ import { and, empty, Expr, not } from '../expr/expr';
 import { Document, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
+import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
 import { hasNodePorts, isLoadBalancer, tlsEnabled } from './conditions';
 import { selectorLabels, standardLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME, HTTPS_PORT_NAME, SERVICE_HTTP_PORT, SERVICE_HTTPS_PORT } from './names';
 
 /** A Service field from values, set only when `when` holds and the value is not empty. */
-function optionalField(when: Expr, path: string): OptionalNode {
+function optionalField(when: Expr, path: ValuePath): OptionalNode {
   return new OptionalNode(and(when, not(empty(valueRef(path)))), new ScalarNode(valueRef(path)));
 }
 
-function servicePort(name: string, port: number, nodePortPath: string): TreeMap {
+function servicePort(name: string, port: number, nodePortPath: ValuePath): TreeMap {
   return {
     name,
     port,
