@@ -377,8 +377,9 @@ describe('Service', () => {
     for (const key of Object.keys(options)) expect(np.spec).not.toHaveProperty(key);
   });
 
-  test('enable: false renders no Service', async () => {
-    expect((await renderBoth({ coder: { service: { enable: false } } })).map((o) => o.kind)).not.toContain('Service');
+  test('enable: false renders no coder Service (the headless one stays)', async () => {
+    const objects = await renderBoth({ coder: { service: { enable: false } } });
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => (o.metadata as Obj).name)).toEqual(['coder-headless']);
   });
 });
 

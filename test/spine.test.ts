@@ -7,12 +7,16 @@ import { renderManifests, ValueMap } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { coderContainer, envNames, findObject, Obj, parseManifests } from './support/manifests';
 
+/** An external Postgres, which more than one replica requires. */
+const POSTGRES =
+  'coder.env[0].name=CODER_PG_CONNECTION_URL,coder.env[0].valueFrom.secretKeyRef.name=db,coder.env[0].valueFrom.secretKeyRef.key=url';
+
 async function helmObjects(
   major: 3 | 4,
   setArgs: string[],
   namespace = 'default',
 ): Promise<{ text: string; objects: Obj[] }> {
-  const run = await helmTemplate(major, { release: 'my-coder', namespace, setArgs });
+  const run = await helmTemplate(major, { release: 'my-coder', namespace, setArgs: [POSTGRES, ...setArgs] });
   if (run.status !== 0) throw new Error(run.stderr);
   return { text: run.stdout, objects: parseManifests(run.stdout) };
 }
@@ -52,6 +56,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
       'KUBE_POD_IP',
       'CODER_DERP_SERVER_RELAY_URL',
       'CODER_CLUSTER_HOST',
+      'CODER_PG_CONNECTION_URL',
     ]);
   });
 

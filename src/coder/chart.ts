@@ -4,7 +4,11 @@ import { ChartModel } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { valueRef } from '../values/refs';
 import { CoderDeployment } from './deployment';
-import { envGuards } from './env';
+import { CoderDisruptionBudget } from './disruption-budget';
+import { clusterAccessURL, envGuards } from './env';
+import { CoderHeadlessService } from './headless-service';
+import { highAvailabilityGuards } from './high-availability';
+import { CoderMeshTest } from './mesh-test';
 import { CoderGateway } from './gateway';
 import { CoderIngress } from './ingress';
 import { labelGuards } from './labels';
@@ -20,6 +24,9 @@ export class CoderTemplateChart extends Chart {
   private readonly deployment = new CoderDeployment(this, 'Deployment', this.tokens);
   private readonly ingress = new CoderIngress(this, 'Ingress', this.tokens);
   private readonly gateway = new CoderGateway(this, 'Gateway', this.tokens);
+  private readonly disruptionBudget = new CoderDisruptionBudget(this, 'DisruptionBudget', this.tokens);
+  private readonly headlessService = new CoderHeadlessService(this, 'HeadlessService', this.tokens);
+  private readonly meshTest = new CoderMeshTest(this, 'MeshTest', this.tokens);
 
   public constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -31,9 +38,12 @@ export class CoderTemplateChart extends Chart {
       this.serviceAccount.document(),
       ...this.rbac.documents(),
       this.service.document(),
+      this.headlessService.document(),
+      this.disruptionBudget.document(),
       this.deployment.document(),
       this.ingress.document(),
       ...this.gateway.documents(),
+      this.meshTest.document(),
     ];
     const unresolved = this.tokens.unresolved();
     if (unresolved.length > 0) {
@@ -41,7 +51,13 @@ export class CoderTemplateChart extends Chart {
     }
     return {
       documents,
-      guards: [...envGuards(), ...labelGuards(), ...this.ingress.guards(), ...this.gateway.guards()],
+      guards: [
+        ...envGuards(),
+        ...highAvailabilityGuards(clusterAccessURL()),
+        ...labelGuards(),
+        ...this.ingress.guards(),
+        ...this.gateway.guards(),
+      ],
       userTemplates: { file: 'extra-templates.yaml', list: valueRef('extraTemplates') },
     };
   }

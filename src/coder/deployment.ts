@@ -19,6 +19,7 @@ import { TokenRegistry } from '../tree/tokens';
 import { chart, release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
+import { affinityField, strategyField, topologySpreadField } from './high-availability';
 import { labelsWithUserLabels, selectorLabels, userMap } from './labels';
 import {
   CODER_NAME,
@@ -124,7 +125,7 @@ export class CoderDeployment extends Construct {
     setAt(json, ['metadata', 'labels'], labelsWithUserLabels(t, 'coder.labels'));
     setAt(json, ['metadata', 'annotations'], t.node(new WithNode(valueRef('coder.annotations'))));
     setAt(json, ['spec', 'replicas'], t.scalar(valueRef('coder.replicaCount')));
-    setAt(json, ['spec', 'strategy'], t.node(new WithNode(valueRef('coder.strategy'))));
+    setAt(json, ['spec', 'strategy'], t.node(strategyField()));
     setAt(json, ['spec', 'template', 'metadata'], {
       labels: labelsWithUserLabels(t, 'coder.podLabels'),
       annotations: {
@@ -139,8 +140,8 @@ export class CoderDeployment extends Construct {
       securityContext: t.node(new WithNode(valueRef('coder.podSecurityContext'))),
       imagePullSecrets: t.node(new WithNode(valueRef('coder.image.pullSecrets'))),
       initContainers: t.node(new WithNode(valueRef('coder.initContainers'))),
-      affinity: t.node(new WithNode(valueRef('coder.affinity'))),
-      topologySpreadConstraints: t.node(new WithNode(valueRef('coder.topologySpreadConstraints'))),
+      affinity: t.node(affinityField()),
+      topologySpreadConstraints: t.node(topologySpreadField()),
       tolerations: t.node(new WithNode(valueRef('coder.tolerations'))),
       nodeSelector: t.node(new WithNode(valueRef('coder.nodeSelector'))),
       hostAliases: t.node(new WithNode(valueRef('coder.hostAliases'))),

@@ -19,6 +19,7 @@ import {
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 import { tlsEnabled } from './conditions';
+import { customRelays, relayURL } from './high-availability';
 import { CODER_NAME, HTTP_PORT, HTTPS_PORT, PPROF_PORT, PROMETHEUS_PORT, TLS_MOUNT_ROOT } from './names';
 
 const userEnv = (): Expr => valueRef('coder.env');
@@ -89,8 +90,10 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
   },
   {
     name: 'CODER_DERP_SERVER_RELAY_URL',
-    entry: () => ({ value: `http://$(KUBE_POD_IP):${HTTP_PORT}` }),
+    entry: () => ({ value: new ScalarNode(relayURL()) }),
     override: UserOverride.REPLACES,
+    // With custom relays Coder ignores it (Postgres is the only rendezvous): leave it out.
+    when: () => not(customRelays()),
   },
   { name: 'CODER_CLUSTER_HOST', entry: fromPodIP, override: UserOverride.REPLACES },
   { name: 'CODER_TLS_ENABLE', entry: () => ({ value: 'true' }), override: UserOverride.REPLACES, when: tlsSecrets },

@@ -313,6 +313,47 @@ export const omit = (map: Expr, ...keys: string[]): Expr =>
     return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
   });
 
+/** Sprig `int`: a number as an integer (Go templates compare only numbers of one kind). */
+export const toInt = (value: Expr): Expr<number> =>
+  new Call<number>('int', [value], (s, [v]) => {
+    const given = v.eval(s);
+    if (typeof given !== 'number') throw new Error(`int: expected a number, got ${goKind(given)}`);
+    return Math.trunc(given);
+  });
+
+/** Sprig `toString` of an integer (`int` first: Go would print a float64 1000000 as 1e+06). */
+export const intString = (value: Expr): Expr<string> =>
+  new Call<string>('toString', [toInt(value)], (s, [v]) => String(v.eval(s)));
+
+/** Sprig `contains`: whether `text` contains `part`. */
+export const contains = (part: string, text: Expr<string>): Expr<boolean> =>
+  new Call<boolean>('contains', [lit(part), text], (s, [, t]) => asString(t.eval(s), 'contains').includes(part));
+
+/** Sprig `lower`. */
+export const lower = (text: Expr<string>): Expr<string> =>
+  new Call<string>('lower', [text], (s, [t]) => asString(t.eval(s), 'lower').toLowerCase());
+
+/**
+ * A map or list whose leaves may be expressions (`dict` and `list` in Go), for defaults that
+ * depend on the release, such as an anti-affinity on the release's own label.
+ */
+export type Structure =
+  Expr | null | boolean | number | string | readonly Structure[] | { readonly [key: string]: Structure };
+
+export function struct(value: Structure): Expr {
+  if (value instanceof Expr) return value;
+  if (Array.isArray(value)) {
+    const items = value.map(struct);
+    return new Call('list', items, (s, xs) => xs.map((x) => x.eval(s)));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as { [key: string]: Structure });
+    const args = entries.flatMap(([k, v]) => [lit(k), struct(v)]);
+    return new Call('dict', args, (s) => Object.fromEntries(entries.map(([k, v]) => [k, struct(v).eval(s)])));
+  }
+  return lit(value as null | boolean | number | string);
+}
+
 /** Sprig `join` of a list of strings. */
 export const join = (separator: string, list: Expr<GoValue[]>): Expr<string> =>
   new Call<string>('join', [lit(separator), list], (s, [sep, l]) =>

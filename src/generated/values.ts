@@ -293,6 +293,43 @@ export type Values = {
     readonly command?: Array<string>;
     /** Arguments to the command; empty means `server` (or `wsproxy server` with workspaceProxy). */
     readonly commandArgs?: Array<string>;
+    /** IP family of the pod IPs. With IPv6 the relay URL puts the pod IP in brackets (http://[$(KUBE_POD_IP)]:8080), which the official chart does not (official issue #27266). */
+    readonly podIPFamily?: "IPv4" | "IPv6";
+    /** Defaults applied only when coder.replicaCount is above 1; each can be switched off, and your own affinity, topologySpreadConstraints or strategy replaces the matching default. */
+    readonly highAvailability?: {
+      /** A PodDisruptionBudget so that voluntary disruptions (node drains, upgrades) take down at most maxUnavailable replicas at a time. */
+      readonly podDisruptionBudget?: {
+        /** Create the PodDisruptionBudget. */
+        readonly enable?: boolean;
+        /** Replicas that may be down at once (a number, or a percentage such as 25%). */
+        readonly maxUnavailable?: number | string;
+      };
+      /** Prefer to put each replica on a different node (by this release's own instance label). */
+      readonly antiAffinity?: boolean;
+      /** Spread replicas evenly over zones and nodes (ScheduleAnyway: a preference, so pods still schedule on fewer zones or nodes). */
+      readonly topologySpread?: boolean;
+      /** Roll out with maxUnavailable 0 and maxSurge 1, so a rollout never drops below replicaCount ready replicas. */
+      readonly rollingUpdate?: boolean;
+    };
+    /** A headless Service (coder-headless) whose DNS name resolves to the IP of every ready coderd pod: what `helm test` uses to reach each replica's relay address. */
+    readonly headlessService?: {
+      /** Create the headless Service. */
+      readonly enable?: boolean;
+    };
+    /** The `helm test` Pod that checks /healthz through the Service and at every replica's relay address (pod IP, port 8080). */
+    readonly helmTest?: {
+      /** Create the test Pod (run it with `helm test <release>`). */
+      readonly enable?: boolean;
+      /** Image of the test Pod; it needs sh, nslookup and wget (busybox has them). */
+      readonly image?: {
+        /** Image repository. */
+        readonly repo?: string;
+        /** Image tag. */
+        readonly tag?: string;
+        /** When the kubelet pulls the image. */
+        readonly pullPolicy?: "Always" | "IfNotPresent" | "Never";
+      };
+    };
   };
   /** External provisioner daemons. */
   readonly provisionerDaemon?: {
@@ -404,6 +441,22 @@ export type ValuePath =
   | "coder.listenerset.listeners"
   | "coder.command"
   | "coder.commandArgs"
+  | "coder.podIPFamily"
+  | "coder.highAvailability"
+  | "coder.highAvailability.podDisruptionBudget"
+  | "coder.highAvailability.podDisruptionBudget.enable"
+  | "coder.highAvailability.podDisruptionBudget.maxUnavailable"
+  | "coder.highAvailability.antiAffinity"
+  | "coder.highAvailability.topologySpread"
+  | "coder.highAvailability.rollingUpdate"
+  | "coder.headlessService"
+  | "coder.headlessService.enable"
+  | "coder.helmTest"
+  | "coder.helmTest.enable"
+  | "coder.helmTest.image"
+  | "coder.helmTest.image.repo"
+  | "coder.helmTest.image.tag"
+  | "coder.helmTest.image.pullPolicy"
   | "provisionerDaemon"
   | "provisionerDaemon.pskSecretName"
   | "extraTemplates";

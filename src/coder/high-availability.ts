@@ -1,0 +1,175 @@
+/**
+ * What makes several coderd replicas a resilient cluster, and what refuses setups in which they
+ * could not find each other. Coder's HA contract: replicas share one Postgres; each is reached
+ * by the others at CODER_DERP_SERVER_RELAY_URL, its own pod address, never the load-balanced
+ * access URL; with custom relays (embedded DERP off) the relay URL is unused.
+ */
+import {
+  and,
+  concat,
+  contains,
+  defaultTo,
+  empty,
+  eq,
+  Expr,
+  get,
+  gt,
+  has,
+  hasItemNamed,
+  hasKey,
+  lit,
+  lower,
+  not,
+  or,
+  regexReplaceAll,
+  struct,
+  Structure,
+  ternary,
+  toInt,
+} from '../expr/expr';
+import { GoValue } from '../expr/go-semantics';
+import { BlockNode, Guard, OptionalNode } from '../tree/nodes';
+import { ValuePath } from '../generated/values';
+import { release, under, valueRef } from '../values/refs';
+import { appName, userEnvValues } from './conditions';
+import { CODER_NAME, HTTP_PORT } from './names';
+
+const ha = under('coder.highAvailability');
+const userEnv = (): Expr => valueRef('coder.env');
+
+/** More than one replica: Coder runs in HA mode and the HA defaults apply. */
+export const isHighlyAvailable = (): Expr<boolean> => gt(toInt(valueRef('coder.replicaCount')), lit(1));
+
+/** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
+export const customRelays = (): Expr<boolean> =>
+  has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE') as Expr<string>), lit(['false', '0', 'f']));
+
+export const ipv6 = (): Expr<boolean> => eq(valueRef('coder.podIPFamily'), lit('IPv6'));
+
+/** `http://$(KUBE_POD_IP):8080`, with the IP in brackets for IPv6 (official issue #27266). */
+export const relayURL = (): Expr<string> =>
+  ternary(lit(`http://[$(KUBE_POD_IP)]:${HTTP_PORT}`), lit(`http://$(KUBE_POD_IP):${HTTP_PORT}`), ipv6());
+
+const selectorStructure = (): Structure => ({
+  'app.kubernetes.io/name': appName(),
+  'app.kubernetes.io/instance': release.name,
+});
+
+/** Prefer one replica per node, matching this release's pods (the official default matched only `coder`). */
+const antiAffinityDefault = (): Expr =>
+  struct({
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            labelSelector: { matchLabels: selectorStructure() },
+            topologyKey: 'kubernetes.io/hostname',
+          },
+        },
+      ],
+    },
+  });
+
+/** Spread evenly over zones, then nodes; ScheduleAnyway keeps pods schedulable on small clusters. */
+const topologySpreadDefault = (): Expr =>
+  struct(
+    ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: selectorStructure() },
+    })),
+  );
+
+/** Surge one new replica before taking an old one down: a rollout never drops below replicaCount. */
+const rollingUpdateDefault = (): Expr =>
+  struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+
+/** The user's value when given; else, in HA mode and when switched on, the chart's default. */
+function userOrHighAvailabilityDefault(userPath: ValuePath, enabled: Expr, fallback: Expr): OptionalNode {
+  const user = valueRef(userPath);
+  return new OptionalNode(
+    or(not(empty(user)), and(isHighlyAvailable(), enabled)),
+    new BlockNode(defaultTo(fallback, user)),
+  );
+}
+
+export const affinityField = (): OptionalNode =>
+  userOrHighAvailabilityDefault('coder.affinity', ha('antiAffinity'), antiAffinityDefault());
+export const topologySpreadField = (): OptionalNode =>
+  userOrHighAvailabilityDefault('coder.topologySpreadConstraints', ha('topologySpread'), topologySpreadDefault());
+export const strategyField = (): OptionalNode =>
+  userOrHighAvailabilityDefault('coder.strategy', ha('rollingUpdate'), rollingUpdateDefault());
+
+export const podDisruptionBudgetWanted = (): Expr => and(isHighlyAvailable(), ha('podDisruptionBudget.enable'));
+
+// ---- Guards ----------------------------------------------------------------------------------
+
+const PG_URL = 'CODER_PG_CONNECTION_URL';
+const RELAY = 'CODER_DERP_SERVER_RELAY_URL';
+
+/** CODER_PG_CONNECTION_URL is in coder.env, from a Secret or as a non-empty value. */
+export const postgresInEnv = (): Expr =>
+  and(hasItemNamed(userEnv(), PG_URL), not(and(hasKey(userEnvValues(), PG_URL), empty(get(userEnvValues(), PG_URL)))));
+
+/** The host of a URL, lower-cased (the text itself when it is not a URL). */
+const hostOf = (url: Expr<string>): Expr<string> =>
+  lower(regexReplaceAll('^[A-Za-z][A-Za-z0-9+.-]*://(\\[[^\\]]*\\]|[^/:?#]*).*$', url, '${1}'));
+
+/** The access URL coderd will use, as far as values tell (a valueFrom one is unknown here). */
+const effectiveAccessURL = (clusterAccessURL: Expr<string>): Expr<string> =>
+  defaultTo(
+    ternary(clusterAccessURL, lit(''), valueRef('coder.envUseClusterAccessURL')),
+    get(userEnvValues(), 'CODER_ACCESS_URL') as Expr<string>,
+  );
+
+/** Every name under which the chart's own Service answers inside the cluster. */
+const serviceHosts = (): Expr =>
+  struct([
+    CODER_NAME,
+    concat(lit(`${CODER_NAME}.`), release.namespace),
+    concat(lit(`${CODER_NAME}.`), release.namespace, lit('.svc')),
+    concat(lit(`${CODER_NAME}.`), release.namespace, lit('.svc.cluster.local')),
+  ]);
+
+export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] {
+  const userRelay = get(userEnvValues(), RELAY) as Expr<string>;
+  const accessURL = effectiveAccessURL(clusterAccessURL);
+  const relayIsLoadBalanced = or(
+    eq(lower(userRelay), lower(accessURL)),
+    and(not(empty(accessURL)), eq(hostOf(userRelay), hostOf(accessURL))),
+    has(hostOf(userRelay), serviceHosts() as Expr<GoValue[]>),
+  );
+  return [
+    {
+      // Each replica would start against its own built-in database and never join the others.
+      when: and(
+        isHighlyAvailable(),
+        not(valueRef('coder.workspaceProxy')),
+        not(postgresInEnv()),
+        empty(valueRef('coder.envFrom')),
+      ),
+      message: lit(
+        'coder.replicaCount is above 1, but no external Postgres is configured: every replica must use the same database. ' +
+          'Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.',
+      ),
+    },
+    {
+      // The access URL is a load balancer over all replicas: relaying to it reaches a random one.
+      when: and(not(customRelays()), not(empty(userRelay)), relayIsLoadBalanced),
+      message: lit(
+        `coder.env sets ${RELAY} to a load-balanced address (the access URL or the chart's Service), but replicas must reach each other directly. ` +
+          `Remove it from coder.env to use each pod's own address (http://$(KUBE_POD_IP):${HTTP_PORT}).`,
+      ),
+    },
+    {
+      // One literal address for all replicas: only one of them is reachable there.
+      when: and(isHighlyAvailable(), not(customRelays()), not(empty(userRelay)), not(contains('$(', userRelay))),
+      message: lit(
+        `coder.replicaCount is above 1, but coder.env sets ${RELAY} to one fixed address for every replica. ` +
+          "Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.",
+      ),
+    },
+  ];
+}

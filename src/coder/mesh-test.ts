@@ -1,0 +1,139 @@
+/**
+ * The `helm test` Pod: checks /healthz through the Service and at every ready replica's relay
+ * address (pod IP, port 8080, found through the headless Service's DNS name), reports how many
+ * replicas answered against coder.replicaCount, and fails naming each replica that does not.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { and, concat, intString, lit, ternary } from '../expr/expr';
+import { Document, ScalarNode, TreeMap } from '../tree/nodes';
+import { TokenRegistry } from '../tree/tokens';
+import { release, under, valueRef } from '../values/refs';
+import { HEADLESS_SERVICE_NAME } from './headless-service';
+import { standardLabels } from './labels';
+import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
+
+const test = under('coder.helmTest');
+
+/** POSIX sh for busybox: nslookup, awk and wget only. */
+export const MESH_CHECK_SCRIPT = `set -u
+failures=0
+check() {
+  if wget -q -T 5 -O /dev/null "$2"; then
+    echo "ok    $1: $2"
+  else
+    echo "FAIL  $1 does not answer at $2"
+    failures=$((failures + 1))
+  fi
+}
+if [ -n "$SERVICE_URL" ]; then check "Service ${CODER_NAME}" "$SERVICE_URL"; fi
+record=A
+if [ "$IP_FAMILY" = IPv6 ]; then record=AAAA; fi
+addresses=$(nslookup -type=$record "$HEADLESS_HOST" 2>/dev/null | awk '
+  /^Name:/ { answers = 1; next }
+  answers && /^Address/ {
+    for (i = 2; i <= NF; i++)
+      if (($i ~ /^[0-9.]+$/ && $i ~ /\\./) || ($i ~ /^[0-9a-fA-F:]+$/ && $i ~ /:.*:/)) { print $i; break }
+  }')
+found=0
+for ip in $addresses; do
+  found=$((found + 1))
+  host=$ip
+  case $ip in *:*) host="[$ip]" ;; esac
+  check "replica $ip (its relay address)" "http://$host:${HTTP_PORT}/healthz"
+done
+echo "$found of $EXPECTED_REPLICAS replica(s) ready behind $HEADLESS_HOST"
+if [ "$found" -lt "$EXPECTED_REPLICAS" ]; then
+  echo "FAIL  $((EXPECTED_REPLICAS - found)) replica(s) not ready: kubectl get pods -n $NAMESPACE -l app.kubernetes.io/instance=$RELEASE"
+  failures=$((failures + 1))
+fi
+if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+echo "the coderd mesh answers"
+`;
+
+export class CoderMeshTest extends Construct {
+  private readonly pod: ApiObject;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly tokens: TokenRegistry,
+  ) {
+    super(scope, id);
+    this.pod = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${CODER_NAME}-test-mesh`,
+        namespace: tokens.scalar(release.namespace),
+        labels: standardLabels(tokens),
+        annotations: {
+          'helm.sh/hook': 'test',
+          // Keep a failed test Pod for its logs; replace it on the next run.
+          'helm.sh/hook-delete-policy': 'before-hook-creation',
+        },
+      },
+    });
+  }
+
+  public document(): Document {
+    const tree = this.tokens.resolve(this.pod.toJson()) as TreeMap;
+    const env = (name: string, value: ScalarNode | string): TreeMap => ({ name, value });
+    return {
+      file: 'tests/test-mesh.yaml',
+      cond: and(test('enable'), valueRef('coder.headlessService.enable')),
+      tree: {
+        ...tree,
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            runAsGroup: 65534,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'check-mesh',
+              image: new ScalarNode(concat(test<string>('image.repo'), lit(':'), test<string>('image.tag'))),
+              imagePullPolicy: new ScalarNode(test('image.pullPolicy')),
+              command: ['sh', '-c', MESH_CHECK_SCRIPT],
+              env: [
+                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                env('RELEASE', new ScalarNode(release.name)),
+                env('EXPECTED_REPLICAS', new ScalarNode(intString(valueRef('coder.replicaCount')))),
+                env('IP_FAMILY', new ScalarNode(valueRef('coder.podIPFamily'))),
+                env(
+                  'HEADLESS_HOST',
+                  new ScalarNode(
+                    concat(lit(`${HEADLESS_SERVICE_NAME}.`), release.namespace, lit('.svc.cluster.local')),
+                  ),
+                ),
+                env(
+                  'SERVICE_URL',
+                  new ScalarNode(
+                    ternary(
+                      concat(
+                        lit(`http://${CODER_NAME}.`),
+                        release.namespace,
+                        lit(`.svc.cluster.local:${SERVICE_HTTP_PORT}/healthz`),
+                      ),
+                      lit(''),
+                      valueRef('coder.service.enable'),
+                    ),
+                  ),
+                ),
+              ],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
+    };
+  }
+}
