@@ -379,7 +379,9 @@ describe('Service', () => {
 
   test('enable: false renders no coder Service (the headless one stays)', async () => {
     const objects = await renderBoth({ coder: { service: { enable: false } } });
-    expect(objects.filter((o) => o.kind === 'Service').map((o) => (o.metadata as Obj).name)).toEqual(['coder-headless']);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => (o.metadata as Obj).name)).toEqual([
+      'coder-headless',
+    ]);
   });
 });
 

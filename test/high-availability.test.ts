@@ -1,0 +1,325 @@
+/** HA guards and defaults, in both back-ends and with Helm 3 and Helm 4. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { GuardError } from '../src/backends/concrete';
+import { MESH_CHECK_SCRIPT } from '../src/coder/mesh-test';
+import { helm } from '../src/helm/helm';
+import { HELM_MAJORS } from '../src/helm/tools';
+import { CHART_DIR } from '../src/paths';
+import { renderManifests, ValueMap } from '../src/render';
+import { helmTemplate } from './support/helm-chart';
+import { coderContainer, findObject, Obj } from './support/manifests';
+import { restrictedViolations } from './support/pod-security';
+import { renderBoth } from './support/render-both';
+
+const POSTGRES = {
+  name: 'CODER_PG_CONNECTION_URL',
+  valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } },
+};
+const ha = (replicaCount: number, coder: ValueMap = {}): ValueMap => ({
+  coder: { replicaCount, ...coder, env: [POSTGRES, ...(((coder.env as ValueMap[]) ?? []) as ValueMap[])] },
+});
+
+const podSpec = (objects: Obj[]): Obj =>
+  ((findObject(objects, 'Deployment', 'coder').spec as Obj).template as Obj).spec as Obj;
+const env = (objects: Obj[]): Obj[] => coderContainer(findObject(objects, 'Deployment', 'coder')).env as Obj[];
+const envEntry = (objects: Obj[], name: string) => env(objects).find((e) => e.name === name);
+
+const PG_MESSAGE =
+  'coder.replicaCount is above 1, but no external Postgres is configured: every replica must use the same database. Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.';
+const LB_MESSAGE =
+  "coder.env sets CODER_DERP_SERVER_RELAY_URL to a load-balanced address (the access URL or the chart's Service), but replicas must reach each other directly. Remove it from coder.env to use each pod's own address (http://$(KUBE_POD_IP):8080).";
+const SHARED_MESSAGE =
+  "coder.replicaCount is above 1, but coder.env sets CODER_DERP_SERVER_RELAY_URL to one fixed address for every replica. Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.";
+
+describe('guards: the same refusal from Helm 3, Helm 4 and the concrete render', () => {
+  const relay = (value: string) => ({ name: 'CODER_DERP_SERVER_RELAY_URL', value });
+  test.each([
+    ['replicas > 1 without Postgres', { coder: { replicaCount: 2 } }, PG_MESSAGE],
+    [
+      'replicas > 1 with an empty CODER_PG_CONNECTION_URL',
+      { coder: { replicaCount: 3, env: [{ name: 'CODER_PG_CONNECTION_URL', value: '' }] } },
+      PG_MESSAGE,
+    ],
+    [
+      'a relay URL equal to the access URL',
+      ha(1, {
+        env: [{ name: 'CODER_ACCESS_URL', value: 'https://coder.example.com' }, relay('https://coder.example.com')],
+      }),
+      LB_MESSAGE,
+    ],
+    [
+      'a relay URL on the access URL’s host',
+      ha(3, {
+        env: [
+          { name: 'CODER_ACCESS_URL', value: 'https://Coder.Example.com' },
+          relay('http://coder.example.com:8080/'),
+        ],
+      }),
+      LB_MESSAGE,
+    ],
+    [
+      'a relay URL at the default in-cluster access URL',
+      ha(2, { env: [relay('http://coder.coder.svc.cluster.local')] }),
+      LB_MESSAGE,
+    ],
+    ['a relay URL at the chart’s Service', ha(2, { env: [relay('http://coder:80')] }), LB_MESSAGE],
+    ['one fixed relay URL for several replicas', ha(3, { env: [relay('http://10.0.0.7:8080')] }), SHARED_MESSAGE],
+  ])('%s', async (_name, values, message) => {
+    expect(() => renderManifests([values as ValueMap], { namespace: 'coder' })).toThrow(new GuardError(message));
+    for (const major of HELM_MAJORS) {
+      const run = await helmTemplate(major, { namespace: 'coder', valuesTexts: [dump(values)] });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(message);
+    }
+  });
+
+  test.each([
+    ['Postgres from coder.envFrom', { coder: { replicaCount: 3, envFrom: [{ secretRef: { name: 'db' } }] } }],
+    ['a workspace proxy (it has no database)', { coder: { replicaCount: 3, workspaceProxy: true } }],
+    ['a per-pod relay URL of the user’s own', ha(3, { env: [relay('http://$(KUBE_POD_IP):8080')] })],
+    [
+      'custom relays with any relay URL',
+      ha(3, { env: [{ name: 'CODER_DERP_SERVER_ENABLE', value: 'false' }, relay('http://coder')] }),
+    ],
+    ['one replica with the built-in database', { coder: { replicaCount: 1 } }],
+  ])('%s is accepted', async (_name, values) => {
+    await renderBoth(values as ValueMap);
+  });
+});
+
+describe('HA defaults appear only with more than one replica', () => {
+  test('one replica: no PDB, no spread, no strategy, no affinity', async () => {
+    const objects = await renderBoth(ha(1));
+    expect(objects.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
+    const spec = podSpec(objects);
+    expect(spec).not.toHaveProperty('affinity');
+    expect(spec).not.toHaveProperty('topologySpreadConstraints');
+    expect(findObject(objects, 'Deployment', 'coder').spec).not.toHaveProperty('strategy');
+  });
+
+  test.each([2, 3, 5])(
+    '%i replicas: PDB, anti-affinity on the real release, zone and node spread, surge-only rollout',
+    async (replicas) => {
+      const objects = await renderBoth(ha(replicas), { release: 'team-coder' });
+      const selector = { 'app.kubernetes.io/name': 'coder', 'app.kubernetes.io/instance': 'team-coder' };
+      expect(findObject(objects, 'PodDisruptionBudget', 'coder').spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: selector },
+      });
+      const spec = podSpec(objects);
+      expect(spec.affinity).toEqual({
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 100,
+              podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' },
+            },
+          ],
+        },
+      });
+      expect(spec.topologySpreadConstraints).toEqual(
+        ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: selector },
+        })),
+      );
+      expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      });
+    },
+  );
+
+  test('each default can be switched off', async () => {
+    const objects = await renderBoth(
+      ha(3, {
+        highAvailability: {
+          podDisruptionBudget: { enable: false },
+          antiAffinity: false,
+          topologySpread: false,
+          rollingUpdate: false,
+        },
+      }),
+    );
+    expect(objects.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
+    expect(podSpec(objects)).not.toHaveProperty('affinity');
+    expect(podSpec(objects)).not.toHaveProperty('topologySpreadConstraints');
+    expect(findObject(objects, 'Deployment', 'coder').spec).not.toHaveProperty('strategy');
+  });
+
+  test('the user’s own affinity, spread and strategy replace the defaults', async () => {
+    const affinity = {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 1, preference: { matchExpressions: [{ key: 'a', operator: 'Exists' }] } },
+        ],
+      },
+    };
+    const spread = [{ maxSkew: 2, topologyKey: 'rack', whenUnsatisfiable: 'DoNotSchedule' }];
+    const strategy = { type: 'Recreate' };
+    const objects = await renderBoth(ha(3, { affinity, topologySpreadConstraints: spread, strategy }));
+    expect(podSpec(objects).affinity).toEqual(affinity);
+    expect(podSpec(objects).topologySpreadConstraints).toEqual(spread);
+    expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual(strategy);
+  });
+
+  test('the PDB budget is configurable', async () => {
+    const objects = await renderBoth(ha(5, { highAvailability: { podDisruptionBudget: { maxUnavailable: '40%' } } }));
+    expect((findObject(objects, 'PodDisruptionBudget', 'coder').spec as Obj).maxUnavailable).toBe('40%');
+  });
+});
+
+describe('relay URL', () => {
+  test('IPv6 puts the pod IP in brackets', async () => {
+    expect(envEntry(await renderBoth(ha(3, { podIPFamily: 'IPv6' })), 'CODER_DERP_SERVER_RELAY_URL')).toEqual({
+      name: 'CODER_DERP_SERVER_RELAY_URL',
+      value: 'http://[$(KUBE_POD_IP)]:8080',
+    });
+  });
+
+  test('custom relays: no relay URL, CODER_CLUSTER_HOST kept', async () => {
+    const objects = await renderBoth(ha(3, { env: [{ name: 'CODER_DERP_SERVER_ENABLE', value: 'false' }] }));
+    expect(env(objects).map((e) => e.name)).not.toContain('CODER_DERP_SERVER_RELAY_URL');
+    expect(envEntry(objects, 'CODER_CLUSTER_HOST')).toEqual({
+      name: 'CODER_CLUSTER_HOST',
+      valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+    });
+  });
+
+  test('a user-set relay URL replaces the chart’s, once', async () => {
+    const objects = await renderBoth(
+      ha(3, { env: [{ name: 'CODER_DERP_SERVER_RELAY_URL', value: 'https://$(KUBE_POD_IP):8443' }] }),
+    );
+    expect(env(objects).filter((e) => e.name === 'CODER_DERP_SERVER_RELAY_URL')).toEqual([
+      { name: 'CODER_DERP_SERVER_RELAY_URL', value: 'https://$(KUBE_POD_IP):8443' },
+    ]);
+  });
+});
+
+test('readiness defaults take a hung replica out of the endpoints within 15 s', async () => {
+  const probe = coderContainer(findObject(await renderBoth({}), 'Deployment', 'coder')).readinessProbe as Record<
+    string,
+    number
+  >;
+  expect(probe.periodSeconds * probe.failureThreshold + probe.timeoutSeconds).toBeLessThanOrEqual(15);
+});
+
+test('the headless Service lists only ready coderd pods', async () => {
+  const spec = findObject(await renderBoth(ha(3)), 'Service', 'coder-headless').spec as Obj;
+  expect(spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: false });
+  expect(spec.selector).toEqual({ 'app.kubernetes.io/name': 'coder', 'app.kubernetes.io/instance': 'coder' });
+  expect(spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+});
+
+describe('the helm test Pod', () => {
+  test('is a test hook with the image from values, the replica count, and the restricted profile', async () => {
+    const objects = await renderBoth(
+      ha(3, { helmTest: { image: { repo: 'mirror.example.com/busybox', tag: '1.36.1' } } }),
+    );
+    const pod = findObject(objects, 'Pod', 'coder-test-mesh');
+    expect((pod.metadata as Obj).annotations).toMatchObject({ 'helm.sh/hook': 'test' });
+    const container = ((pod.spec as Obj).containers as Obj[])[0];
+    expect(container.image).toBe('mirror.example.com/busybox:1.36.1');
+    expect(container.env).toContainEqual({ name: 'EXPECTED_REPLICAS', value: '3' });
+    expect(container.env).toContainEqual({ name: 'HEADLESS_HOST', value: 'coder-headless.coder.svc.cluster.local' });
+    expect(restrictedViolations(pod.spec as Obj)).toEqual([]);
+  });
+
+  test('is left out when disabled', async () => {
+    const objects = await renderBoth({ coder: { helmTest: { enable: false } } });
+    expect(objects.map((o) => o.kind)).not.toContain('Pod');
+  });
+
+  /** Runs the check script with fake nslookup and wget: IPs in `down` do not answer. */
+  function runCheck(ips: string[], down: string[], expected: number, family = 'IPv4') {
+    const bin = mkdtempSync(join(tmpdir(), 'mesh-check-'));
+    const lines = [
+      'Server:\t\t10.96.0.10',
+      'Address:\t10.96.0.10:53',
+      '',
+      'Name:\tcoder-headless.coder.svc.cluster.local',
+    ];
+    writeFileSync(
+      join(bin, 'nslookup'),
+      `#!/bin/sh\ncat <<'OUT'\n${[...lines, ...ips.map((ip) => `Address: ${ip}`)].join('\n')}\nOUT\n`,
+    );
+    const failing = down.map((ip) => `*${ip}*) exit 1 ;;`).join('\n    ');
+    writeFileSync(
+      join(bin, 'wget'),
+      `#!/bin/sh\nfor last; do :; done\ncase "$last" in\n    ${failing}\nesac\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'nslookup'), 0o755);
+    chmodSync(join(bin, 'wget'), 0o755);
+    return spawnSync('sh', ['-c', MESH_CHECK_SCRIPT], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        NAMESPACE: 'coder',
+        RELEASE: 'coder',
+        EXPECTED_REPLICAS: String(expected),
+        IP_FAMILY: family,
+        HEADLESS_HOST: 'coder-headless.coder.svc.cluster.local',
+        SERVICE_URL: 'http://coder.coder.svc.cluster.local:80/healthz',
+      },
+    });
+  }
+
+  test('passes when every replica answers at its relay address', () => {
+    const run = runCheck(['10.1.0.4', '10.1.1.9', '10.1.2.3'], [], 3);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('3 of 3 replica(s) ready');
+    expect(run.stdout).toContain('ok    replica 10.1.1.9 (its relay address): http://10.1.1.9:8080/healthz');
+  });
+
+  test('fails naming the replica that does not answer', () => {
+    const run = runCheck(['10.1.0.4', '10.1.1.9', '10.1.2.3'], ['10.1.1.9'], 3);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'FAIL  replica 10.1.1.9 (its relay address) does not answer at http://10.1.1.9:8080/healthz',
+    );
+  });
+
+  test('fails when fewer replicas are ready than coder.replicaCount', () => {
+    const run = runCheck(['10.1.0.4'], [], 3);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('FAIL  2 replica(s) not ready');
+  });
+
+  test('brackets IPv6 addresses', () => {
+    const run = runCheck(['fd00:10:1::4', 'fd00:10:1::5'], [], 2, 'IPv6');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('http://[fd00:10:1::4]:8080/healthz');
+  });
+});
+
+test('NOTES summarise the HA state after install (Helm 4 dry run)', async () => {
+  const run = await helm(4, [
+    'install',
+    'coder',
+    CHART_DIR,
+    '--namespace',
+    'coder',
+    '--dry-run=client',
+    '--set',
+    'coder.replicaCount=3',
+    '--set',
+    'coder.envFrom[0].secretRef.name=db',
+    '--set',
+    'coder.podIPFamily=IPv6',
+  ]);
+  expect(run.stderr).toBe('');
+  const notes = run.stdout.slice(run.stdout.indexOf('NOTES:'));
+  expect(notes).toContain('Replicas: 3');
+  expect(notes).toContain('http://[<pod IP>]:8080');
+  expect(notes).toContain('Postgres: expected from coder.envFrom');
+  expect(notes).toContain('a PodDisruptionBudget lets at most 1 replica(s) go down at once');
+  expect(notes).toContain('Placement: spread over zones and nodes');
+  expect(notes).toContain('helm test coder --namespace coder --logs');
+});
