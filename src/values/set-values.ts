@@ -123,33 +123,24 @@ function parseValue(reader: Reader, typed: boolean, expression: string): GoValue
 function assign(target: ValueMap, path: readonly Segment[], value: GoValue, expression: string): void {
   let container: ValueMap | GoValue[] = target;
   path.forEach((segment, i) => {
-    const last = i === path.length - 1;
-    const nextIsIndex = !last && 'index' in path[i + 1];
-    const fresh = (): ValueMap | GoValue[] => (nextIsIndex ? [] : {});
-    if ('key' in segment) {
-      if (Array.isArray(container)) throw new SetSyntaxError(expression, `cannot use key ${segment.key} on a list`);
-      const map: ValueMap = container;
-      if (last) {
-        map[segment.key] = value;
-        return;
-      }
-      const existing = map[segment.key];
-      const reuse = nextIsIndex ? Array.isArray(existing) : isMap(existing);
-      if (!reuse) map[segment.key] = fresh();
-      container = map[segment.key] as ValueMap | GoValue[];
-    } else {
-      if (!Array.isArray(container)) throw new SetSyntaxError(expression, `cannot index [${segment.index}] into a map`);
-      const list: GoValue[] = container;
-      while (list.length <= segment.index) list.push(null);
-      if (last) {
-        list[segment.index] = value;
-        return;
-      }
-      const existing = list[segment.index];
-      const reuse = nextIsIndex ? Array.isArray(existing) : isMap(existing);
-      if (!reuse) list[segment.index] = fresh();
-      container = list[segment.index] as ValueMap | GoValue[];
+    if ('key' in segment && Array.isArray(container)) {
+      throw new SetSyntaxError(expression, `cannot use key ${segment.key} on a list`);
     }
+    if ('index' in segment && !Array.isArray(container)) {
+      throw new SetSyntaxError(expression, `cannot index [${segment.index}] into a map`);
+    }
+    const slot = 'key' in segment ? segment.key : segment.index;
+    // Helm pads a list with nulls up to the index it sets.
+    if (Array.isArray(container)) while (container.length <= (slot as number)) container.push(null);
+    const slots = container as Record<string | number, GoValue>;
+    if (i === path.length - 1) {
+      slots[slot] = value;
+      return;
+    }
+    const nextIsIndex = 'index' in path[i + 1];
+    const existing = slots[slot];
+    if (!(nextIsIndex ? Array.isArray(existing) : isMap(existing))) slots[slot] = nextIsIndex ? [] : {};
+    container = slots[slot] as ValueMap | GoValue[];
   });
 }
 
