@@ -1,6 +1,9 @@
-/** Renders values with Helm and with the concrete back-end, checks they agree, returns the objects. */
+/**
+ * Renders values with Helm 3, Helm 4 and the concrete back-end, checks that all three agree, and
+ * returns the objects: every direct assertion built on it holds for all of them.
+ */
 import { dump } from 'js-yaml';
-import { HelmMajor } from '../../src/helm/tools';
+import { HELM_MAJORS } from '../../src/helm/tools';
 import { renderManifests, ValueMap } from '../../src/render';
 import { helmTemplate } from './helm-chart';
 import { byKey, Obj, parseManifests } from './manifests';
@@ -8,16 +11,18 @@ import { byKey, Obj, parseManifests } from './manifests';
 export interface RenderOptions {
   readonly release?: string;
   readonly namespace?: string;
-  readonly major?: HelmMajor;
 }
 
 export async function renderBoth(values: ValueMap, options: RenderOptions = {}): Promise<Obj[]> {
   const release = options.release ?? 'coder';
   const namespace = options.namespace ?? 'coder';
-  const run = await helmTemplate(options.major ?? 4, { release, namespace, valuesTexts: [dump(values)] });
-  if (run.status !== 0) throw new Error(`helm template failed:\n${run.stderr}`);
-  const fromHelm = parseManifests(run.stdout);
+  const runs = await Promise.all(
+    HELM_MAJORS.map((major) => helmTemplate(major, { release, namespace, valuesTexts: [dump(values)] })),
+  );
+  for (const run of runs) if (run.status !== 0) throw new Error(`helm ${run.major} template failed:\n${run.stderr}`);
+  const [helm3, helm4] = runs.map((run) => byKey(parseManifests(run.stdout)));
+  expect(helm3).toEqual(helm4);
   const concrete = renderManifests([values], { releaseName: release, namespace }) as Obj[];
-  expect(byKey(concrete)).toEqual(byKey(fromHelm));
-  return fromHelm;
+  expect(byKey(concrete)).toEqual(helm4);
+  return helm4;
 }
