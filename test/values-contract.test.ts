@@ -30,7 +30,7 @@ const fileCases: InvalidCase[] = readdirSync(INVALID_DIR)
   .sort()
   .map((file) => {
     const text = readFileSync(join(INVALID_DIR, file), 'utf8');
-    const path = /^# rejected at: (\S+)$/m.exec(text)?.[1];
+    const path = /^# rejected at: (.+)$/m.exec(text)?.[1];
     if (!path) throw new Error(`${file} has no "# rejected at: <path>" line`);
     return { name: file, path, valuesTexts: [text] };
   });
@@ -65,11 +65,13 @@ function userValuesOf(c: InvalidCase): ValueMap {
  */
 function helmNamesPath(major: HelmMajor, stderr: string, path: string): boolean {
   if (stderr.includes(path)) return true;
-  const segments = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+  const segments = [...path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g)].map(
+    (m) => m[1] ?? (m[2] ? (JSON.parse(m[2]) as string) : m[3]),
+  );
   const join = (parts: string[]) => (major === 3 ? parts.join('.') : `/${parts.join('/')}`);
   if (stderr.includes(join(segments))) return true;
   const parent = segments.slice(0, -1);
-  const last = segments[segments.length - 1];
+  const last = segments[segments.length - 1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const parentNamed = parent.length === 0 ? true : stderr.includes(join(parent));
   return parentNamed && new RegExp(`(^|[^\\w])${last}([^\\w]|$)`).test(stderr);
 }

@@ -1,11 +1,32 @@
-/** The generated half of schema/: Kubernetes definitions from @kubernetes/client-node. */
+/** The generated files under schema/ and src/generated/, and their drift checks. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { KubernetesDefinitions } from '../kubernetes/client-models';
 import { GENERATED_VALUES_TYPES_FILE, KUBERNETES_DEFINITIONS_FILE } from '../paths';
 import { valuesTypesSource } from './values-types';
-import { KubernetesDefinitions } from './kubernetes-definitions';
+
+/** The Kubernetes types the values contract refers to; everything they use comes along. */
+export const VALUES_KUBERNETES_TYPES = [
+  'V1Affinity',
+  'V1Container',
+  'V1DeploymentStrategy',
+  'V1EnvFromSource',
+  'V1EnvVar',
+  'V1HostAlias',
+  'V1Lifecycle',
+  'V1LocalObjectReference',
+  'V1PodSecurityContext',
+  'V1PolicyRule',
+  'V1Probe',
+  'V1ResourceRequirements',
+  'V1SecurityContext',
+  'V1Toleration',
+  'V1TopologySpreadConstraint',
+  'V1Volume',
+  'V1VolumeMount',
+] as const;
 
 export function kubernetesDefinitionsJson(): string {
-  return `${JSON.stringify(new KubernetesDefinitions().document(), null, 2)}\n`;
+  return `${JSON.stringify(new KubernetesDefinitions(VALUES_KUBERNETES_TYPES).document(), null, 2)}\n`;
 }
 
 /** Whether the committed definitions differ from a fresh generation. */

@@ -33,21 +33,13 @@ export type Values = {
     /** Init containers run before coderd in each pod. */
     readonly initContainers?: Array<V1Container>;
     /** Annotations on the Deployment. */
-    readonly annotations?: {
-      readonly [key: string]: string;
-    };
+    readonly annotations?: Record<string, never>;
     /** Extra labels on the Deployment (the chart's standard labels cannot be replaced). */
-    readonly labels?: {
-      readonly [key: string]: string;
-    };
+    readonly labels?: Record<string, never>;
     /** Annotations on each coderd pod. */
-    readonly podAnnotations?: {
-      readonly [key: string]: string;
-    };
+    readonly podAnnotations?: Record<string, never>;
     /** Extra labels on each coderd pod (the chart's standard labels cannot be replaced). */
-    readonly podLabels?: {
-      readonly [key: string]: string;
-    };
+    readonly podLabels?: Record<string, never>;
     /** PriorityClass of the coderd pods; empty for the cluster default. */
     readonly priorityClassName?: string;
     /** The ServiceAccount coderd runs as and the permissions it gets to manage workspaces. */
@@ -70,13 +62,9 @@ export type Values = {
         readonly extraRules?: Array<V1PolicyRule>;
       }>;
       /** Annotations on the ServiceAccount (for example an IAM role for IRSA). */
-      readonly annotations?: {
-        readonly [key: string]: string;
-      };
+      readonly annotations?: Record<string, never>;
       /** Extra labels on the ServiceAccount. */
-      readonly labels?: {
-        readonly [key: string]: string;
-      };
+      readonly labels?: Record<string, never>;
       /** Name of the ServiceAccount (created unless disableCreate). */
       readonly name?: string;
       /** Do not create the ServiceAccount; it must exist already. */
@@ -154,9 +142,7 @@ export type Values = {
     /** Extra /etc/hosts entries in the coderd pods. */
     readonly hostAliases?: Array<V1HostAlias>;
     /** Node labels the coderd pods must land on. */
-    readonly nodeSelector?: {
-      readonly [key: string]: string;
-    };
+    readonly nodeSelector?: Record<string, never>;
     /** The Service in front of coderd. */
     readonly service?: {
       /** Create the Service. */
@@ -172,9 +158,7 @@ export type Values = {
       /** Load balancer class (LoadBalancer only). */
       readonly loadBalancerClass?: string;
       /** Annotations on the Service. */
-      readonly annotations?: {
-        readonly [key: string]: string;
-      };
+      readonly annotations?: Record<string, never>;
       /** Node port for HTTP (NodePort and LoadBalancer). Empty lets Kubernetes choose. */
       readonly httpNodePort?: number | "";
       /** Node port for HTTPS when TLS is on (NodePort and LoadBalancer). Empty lets Kubernetes choose. */
@@ -191,9 +175,7 @@ export type Values = {
       /** Wildcard host for workspace apps, such as *.coder.example.com or *-suffix.example.com. */
       readonly wildcardHost?: string;
       /** Annotations on the Ingress. */
-      readonly annotations?: {
-        readonly [key: string]: string;
-      };
+      readonly annotations?: Record<string, never>;
       /** TLS on the Ingress. */
       readonly tls?: {
         /** Serve TLS on the Ingress. */
@@ -228,9 +210,7 @@ export type Values = {
       /** Wildcard host for workspace apps, such as *.coder.example.com. */
       readonly wildcardHost?: string;
       /** Annotations on the HTTPRoute. */
-      readonly annotations?: {
-        readonly [key: string]: string;
-      };
+      readonly annotations?: Record<string, never>;
       /** A second HTTPRoute that redirects plain HTTP to HTTPS. */
       readonly httpsRedirect?: {
         /** Create the redirect route. */
@@ -259,9 +239,7 @@ export type Values = {
       /** Create the ListenerSet. */
       readonly enable?: boolean;
       /** Annotations on the ListenerSet. */
-      readonly annotations?: {
-        readonly [key: string]: string;
-      };
+      readonly annotations?: Record<string, never>;
       /** The Gateway the ListenerSet attaches to. */
       readonly parentRef?: {
         /** API group of the parent. */

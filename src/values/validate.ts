@@ -96,6 +96,8 @@ function messageOf(error: ErrorObject): string {
   const given = describeValue(error.data);
   switch (error.keyword) {
     case 'additionalProperties': {
+      const patterns = Object.keys(((error.parentSchema as SchemaNode | undefined)?.patternProperties ?? {}) as object);
+      if (patterns.length) return `is not a valid key here (expected a match for ${patterns.join(' or ')})`;
       const known = Object.keys(((error.parentSchema as SchemaNode | undefined)?.properties ?? {}) as object);
       const suggestion = nearestKey(String(error.params.additionalProperty), known);
       const hint = suggestion
