@@ -12,7 +12,9 @@ import { CoderMeshTest } from './mesh-test';
 import { CoderGateway } from './gateway';
 import { CoderIngress } from './ingress';
 import { labelGuards } from './labels';
+import { volumeGuards } from './pod-storage';
 import { WorkspaceRbac } from './rbac';
+import { workspaceNamespaceGuards } from './rbac-guards';
 import { CoderService } from './service';
 import { CoderServiceAccount } from './service-account';
 
@@ -55,6 +57,8 @@ export class CoderTemplateChart extends Chart {
         ...envGuards(),
         ...highAvailabilityGuards(clusterAccessURL()),
         ...labelGuards(),
+        ...workspaceNamespaceGuards(),
+        ...volumeGuards(),
         ...this.ingress.guards(),
         ...this.gateway.guards(),
       ],

@@ -2,8 +2,8 @@
  * Volumes and mounts of the coderd pod: one per TLS Secret, one per CA certificate, then the
  * user's own. The names and paths are the official chart's.
  */
-import { concat, lit, Var } from '../expr/expr';
-import { MapListNode, ScalarNode, SpliceNode, Tree } from '../tree/nodes';
+import { concat, concatLists, join, lit, missingFrom, namesOf, prefixEach, Var } from '../expr/expr';
+import { Guard, MapListNode, ScalarNode, SpliceNode, Tree } from '../tree/nodes';
 import { valueRef } from '../values/refs';
 import { CA_CERT_ROOT, TLS_MOUNT_ROOT } from './names';
 
@@ -38,5 +38,25 @@ export function containerVolumeMounts(): Tree[] {
       readOnly: true,
     })),
     new SpliceNode(valueRef('coder.volumeMounts')),
+  ];
+}
+
+/** A user volumeMount must name a volume of the pod (Kubernetes rejects the pod otherwise). */
+export function volumeGuards(): Guard[] {
+  const known = concatLists(
+    namesOf(valueRef('coder.volumes')),
+    prefixEach(tlsSecrets(), 'tls-'),
+    prefixEach(namesOf(caCerts()), 'ca-cert-'),
+  );
+  const missing = missingFrom(namesOf(valueRef('coder.volumeMounts')), known);
+  return [
+    {
+      when: missing,
+      message: concat(
+        lit('coder.volumeMounts mounts '),
+        join(', ', missing),
+        lit(', but the pod has no volume of that name: add it to coder.volumes (the chart names its own tls-<secret> and ca-cert-<name>).'),
+      ),
+    },
   ];
 }

@@ -354,6 +354,59 @@ export function struct(value: Structure): Expr {
   return lit(value as null | boolean | number | string);
 }
 
+/** Sprig `concat` of lists (not strings: see `concat` for those). */
+export const concatLists = (...lists: Expr[]): Expr<GoValue[]> =>
+  new Call<GoValue[]>('concat', lists, (s, xs) =>
+    xs.flatMap((x) => {
+      const value = x.eval(s) ?? [];
+      if (!Array.isArray(value)) throw new Error(`error calling concat: expected a list, got ${goKind(value)}`);
+      return value;
+    }),
+  );
+
+/** `prefix + item` for each string of a list, as a list. */
+export const prefixEach = (list: Expr, prefix: string): Expr<GoValue[]> => new PrefixEach(list, prefix);
+
+class PrefixEach extends Expr<GoValue[]> {
+  public constructor(
+    private readonly list: Expr,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const items = this.list.eval(scope) ?? [];
+    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
+    return items.map((item) => `${this.prefix}${asString(item, 'prefixEach')}`);
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(PREFIX_EACH_HELPER)} (dict "items" ${this.list.toGo()} "prefix" ${goString(this.prefix)})))`;
+  }
+}
+
+/** The strings of `list` that are not in `known`, each once. */
+export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> => new MissingFrom(list, known);
+
+class MissingFrom extends Expr<GoValue[]> {
+  public constructor(
+    private readonly list: Expr<GoValue[]>,
+    private readonly known: Expr<GoValue[]>,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const known = this.known.eval(scope) ?? [];
+    const missing: GoValue[] = [];
+    for (const item of this.list.eval(scope) ?? []) {
+      if (!known.some((k) => deepEqual(k, item)) && !missing.some((m) => deepEqual(m, item))) missing.push(item);
+    }
+    return missing;
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(MISSING_FROM_HELPER)} (dict "items" ${this.list.toGo()} "known" ${this.known.toGo()})))`;
+  }
+}
+
 /** Sprig `join` of a list of strings. */
 export const join = (separator: string, list: Expr<GoValue[]>): Expr<string> =>
   new Call<string>('join', [lit(separator), list], (s, [sep, l]) =>
@@ -441,6 +494,8 @@ class EnvValues extends Expr {
 export const NAMES_HELPER = 'coder-ha.names';
 export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
 export const ENV_VALUES_HELPER = 'coder-ha.envValues';
+export const PREFIX_EACH_HELPER = 'coder-ha.prefixEach';
+export const MISSING_FROM_HELPER = 'coder-ha.missingFrom';
 export const DUPLICATES_HELPER = 'coder-ha.duplicates';
 
 /**
@@ -463,6 +518,24 @@ export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
     '{{- $parts = append $parts (printf "%s%s%s" $.prefix . $.suffix) -}}',
     '{{- end -}}',
     '{{- join $.separator $parts -}}',
+  ].join('\n'),
+  [PREFIX_EACH_HELPER]: [
+    '{{- /* .prefix + item for each string in .items, as a JSON list. */ -}}',
+    '{{- $out := list -}}',
+    '{{- range .items -}}',
+    '{{- $out = append $out (printf "%s%s" $.prefix .) -}}',
+    '{{- end -}}',
+    '{{- toJson $out -}}',
+  ].join('\n'),
+  [MISSING_FROM_HELPER]: [
+    '{{- /* The items of .items that are not in .known, each once, as a JSON list. */ -}}',
+    '{{- $out := list -}}',
+    '{{- range .items -}}',
+    '{{- if and (not (has . $.known)) (not (has . $out)) -}}',
+    '{{- $out = append $out . -}}',
+    '{{- end -}}',
+    '{{- end -}}',
+    '{{- toJson $out -}}',
   ].join('\n'),
   [ENV_VALUES_HELPER]: [
     '{{- /* name -> value of each env item of `.` that has a literal value, as a JSON map. */ -}}',

@@ -15,6 +15,24 @@
 {{- end -}}
 {{- join $.separator $parts -}}
 {{- end -}}
+{{- define "coder-ha.prefixEach" -}}
+{{- /* .prefix + item for each string in .items, as a JSON list. */ -}}
+{{- $out := list -}}
+{{- range .items -}}
+{{- $out = append $out (printf "%s%s" $.prefix .) -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+{{- define "coder-ha.missingFrom" -}}
+{{- /* The items of .items that are not in .known, each once, as a JSON list. */ -}}
+{{- $out := list -}}
+{{- range .items -}}
+{{- if and (not (has . $.known)) (not (has . $out)) -}}
+{{- $out = append $out . -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
 {{- define "coder-ha.envValues" -}}
 {{- /* name -> value of each env item of `.` that has a literal value, as a JSON map. */ -}}
 {{- $values := dict -}}

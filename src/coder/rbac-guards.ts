@@ -1,0 +1,27 @@
+/** Refusals for workspace namespaces whose Roles would collide. */
+import { concat, duplicatesOf, has, join, lit, namesOf } from '../expr/expr';
+import { Guard } from '../tree/nodes';
+import { release, valueRef } from '../values/refs';
+
+export function workspaceNamespaceGuards(): Guard[] {
+  const namespaces = valueRef('coder.serviceAccount.workspaceNamespaces');
+  const repeated = duplicatesOf(namesOf(namespaces));
+  return [
+    {
+      when: has(release.namespace, namesOf(namespaces)),
+      message: concat(
+        lit('coder.serviceAccount.workspaceNamespaces lists the release namespace '),
+        release.namespace,
+        lit(': the chart already grants workspace permissions there (coder.serviceAccount.workspacePerms). Remove it from the list.'),
+      ),
+    },
+    {
+      when: repeated,
+      message: concat(
+        lit('coder.serviceAccount.workspaceNamespaces lists '),
+        join(', ', repeated),
+        lit(' more than once; each namespace gets one Role and RoleBinding.'),
+      ),
+    },
+  ];
+}

@@ -1,0 +1,91 @@
+/**
+ * Randomized parity: for random values the schema accepts, Helm 3, Helm 4 and the concrete
+ * render agree (on the objects, or on the refusal), every object is a valid Kubernetes object,
+ * and the upgrade invariants hold. CODER_HA_PROPERTY_RUNS and CODER_HA_PROPERTY_SEED change the
+ * case count (default 200) and the seed (fixed by default, printed on failure with the shrunk
+ * counterexample).
+ */
+import fc from 'fast-check';
+import { dump } from 'js-yaml';
+import { GuardError } from '../src/backends/concrete';
+import { CLIENT_NEWEST, CLIENT_OLDEST } from '../src/kubernetes/client-models';
+import { KubernetesValidator } from '../src/kubernetes/validate-objects';
+import { HELM_MAJORS } from '../src/helm/tools';
+import { renderManifests, resolveValues, ValueMap } from '../src/render';
+import { checkValues } from '../src/values/validate';
+import { valuesArbitrary } from './support/arbitrary-values';
+import { helmTemplate } from './support/helm-chart';
+import { invariantViolations } from './support/invariants';
+import { byKey, Obj, parseManifests } from './support/manifests';
+
+const RUNS = Number(process.env.CODER_HA_PROPERTY_RUNS ?? 200);
+const SEED = Number(process.env.CODER_HA_PROPERTY_SEED ?? 20261127);
+const validators = [new KubernetesValidator(CLIENT_OLDEST), new KubernetesValidator(CLIENT_NEWEST)];
+
+interface Tally {
+  rendered: number;
+  refused: number;
+  reasons: Map<string, number>;
+}
+
+async function checkCase(values: ValueMap, tally: Tally): Promise<void> {
+  const release = 'coder';
+  const namespace = 'coder';
+  expect(checkValues(resolveValues([values]))).toEqual([]);
+  let concrete: Obj[] | undefined;
+  let refusal: string | undefined;
+  try {
+    concrete = renderManifests([values], { releaseName: release, namespace }) as Obj[];
+  } catch (err) {
+    if (!(err instanceof GuardError)) throw err;
+    refusal = err.message;
+  }
+  const runs = await Promise.all(
+    HELM_MAJORS.map((major) => helmTemplate(major, { release, namespace, valuesTexts: [dump(values)] })),
+  );
+  for (const run of runs) {
+    if (refusal !== undefined) {
+      expect({ major: run.major, status: run.status === 0 ? 'rendered' : 'refused' }).toEqual({
+        major: run.major,
+        status: 'refused',
+      });
+      expect(run.stderr).toContain(refusal);
+      continue;
+    }
+    expect({ major: run.major, stderr: run.stderr }).toEqual({ major: run.major, stderr: '' });
+    expect(byKey(parseManifests(run.stdout))).toEqual(byKey(concrete as Obj[]));
+  }
+  if (!concrete) {
+    tally.refused++;
+    const reason = (refusal as string).split(/[:,]/)[0];
+    tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
+    return;
+  }
+  tally.rendered++;
+  for (const validator of validators) {
+    for (const object of concrete) {
+      const verdict = validator.validate(object);
+      if (verdict.checked)
+        expect({ release: validator.release, problems: verdict.problems }).toEqual({
+          release: validator.release,
+          problems: [],
+        });
+    }
+  }
+  const appName = (values.nameOverride as string | undefined) || 'coder';
+  expect(invariantViolations(concrete, release, appName)).toEqual([]);
+}
+
+test(`${RUNS} random values: Helm 3 = Helm 4 = concrete render, Kubernetes-valid, invariants hold (seed ${SEED})`, async () => {
+  const tally: Tally = { rendered: 0, refused: 0, reasons: new Map() };
+  await fc.assert(
+    fc.asyncProperty(valuesArbitrary, (values) => checkCase(values, tally)),
+    { numRuns: RUNS, seed: SEED, endOnFailure: false },
+  );
+  // Most cases must render, or the property would test little but the guards.
+  expect(tally.rendered).toBeGreaterThan(tally.refused);
+  const reasons = [...tally.reasons].map(([reason, count]) => `${count}× ${reason}`).join('; ');
+  process.stderr.write(
+    `randomized parity: ${tally.rendered} rendered, ${tally.refused} refused by a guard (${reasons}) (seed ${SEED})\n`,
+  );
+}, 600000);
