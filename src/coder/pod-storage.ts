@@ -55,7 +55,9 @@ export function volumeGuards(): Guard[] {
       message: concat(
         lit('coder.volumeMounts mounts '),
         join(', ', missing),
-        lit(', but the pod has no volume of that name: add it to coder.volumes (the chart names its own tls-<secret> and ca-cert-<name>).'),
+        lit(
+          ', but the pod has no volume of that name: add it to coder.volumes (the chart names its own tls-<secret> and ca-cert-<name>).',
+        ),
       ),
     },
   ];

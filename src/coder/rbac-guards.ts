@@ -12,7 +12,9 @@ export function workspaceNamespaceGuards(): Guard[] {
       message: concat(
         lit('coder.serviceAccount.workspaceNamespaces lists the release namespace '),
         release.namespace,
-        lit(': the chart already grants workspace permissions there (coder.serviceAccount.workspacePerms). Remove it from the list.'),
+        lit(
+          ': the chart already grants workspace permissions there (coder.serviceAccount.workspacePerms). Remove it from the list.',
+        ),
       ),
     },
     {

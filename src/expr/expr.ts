@@ -385,7 +385,8 @@ class PrefixEach extends Expr<GoValue[]> {
 }
 
 /** The strings of `list` that are not in `known`, each once. */
-export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> => new MissingFrom(list, known);
+export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> =>
+  new MissingFrom(list, known);
 
 class MissingFrom extends Expr<GoValue[]> {
   public constructor(
