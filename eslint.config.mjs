@@ -20,6 +20,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', module: 'writable', require: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+  },
+  {
+    // Jest's own config files are CommonJS.
+    files: ['jest.config.js', 'jest.global-setup.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /** The `coder-chart` command line. */
 import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
 import { GuardError, NeedsHelmError } from './backends/concrete';
 import { writeKubernetesDefinitions, writeValuesTypes } from './build/schema-files';
 import { writeChart } from './build/write-chart';
-import { isMap } from './expr/go-semantics';
+import { OutputDirError, writeOutputDir } from './output-dir';
 import { CHART_DIR } from './paths';
 import { checkGuards, manifestsToYaml, renderManifests, resolveValues, ValueMap } from './render';
 import { mergeUserValues } from './values/coalesce';
+import { parseValuesYaml } from './values/read-values';
 import { applySet, SetSyntaxError } from './values/set-values';
 import { formatProblem, InvalidValuesError } from './values/validate';
 
@@ -36,6 +36,12 @@ Values options (render, validate), applied as Helm applies them:
 Render options:
   --release NAME           Release name (default: release-name).
   -n, --namespace NS       Namespace (default: default).
+  --output-dir DIR         Write one file per object and a kustomization.yaml into DIR (new or
+                           empty) instead of printing; then: kubectl apply -k DIR
+                             coder-chart render --release coder -n coder -f ha.yaml --output-dir out/
+
+Exit status: 0 done; 1 the values are refused (schema or chart rule; nothing is printed on
+stdout); 2 a usage error.
 `;
 
 class UsageError extends Error {}
@@ -46,18 +52,21 @@ interface Options {
   setStrings: string[];
   release?: string;
   namespace?: string;
+  outputDir?: string;
 }
 
 function readValuesFile(path: string): ValueMap {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = load(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read values file ${path}: ${(err as Error).message}`);
   }
-  if (parsed === null || parsed === undefined) return {};
-  if (!isMap(parsed)) throw new UsageError(`values file ${path} must hold a YAML map at the top`);
-  return parsed;
+  try {
+    return parseValuesYaml(text, path);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function parseOptions(args: string[], allowRelease: boolean): Options {
@@ -78,6 +87,7 @@ function parseOptions(args: string[], allowRelease: boolean): Options {
     else if (flag === '--set-string') options.setStrings.push(value());
     else if (allowRelease && flag === '--release') options.release = value();
     else if (allowRelease && (flag === '-n' || flag === '--namespace')) options.namespace = value();
+    else if (allowRelease && flag === '--output-dir') options.outputDir = value();
     else throw new UsageError(`unknown option ${args[i]}`);
   }
   return options;
@@ -110,7 +120,12 @@ export function main(argv: string[]): number {
           releaseName: options.release,
           namespace: options.namespace,
         });
-        process.stdout.write(manifestsToYaml(manifests));
+        if (options.outputDir) {
+          const files = writeOutputDir(options.outputDir, manifests);
+          process.stdout.write(`wrote ${files.length} objects and kustomization.yaml into ${options.outputDir}\n`);
+        } else {
+          process.stdout.write(manifestsToYaml(manifests));
+        }
         return 0;
       }
       case 'validate': {
@@ -137,7 +152,12 @@ export function main(argv: string[]): number {
       process.stderr.write(`coder-chart: values are not valid:\n${err.problems.map(formatProblem).join('\n')}\n`);
       return 1;
     }
-    if (err instanceof GuardError || err instanceof SetSyntaxError || err instanceof NeedsHelmError) {
+    if (
+      err instanceof GuardError ||
+      err instanceof SetSyntaxError ||
+      err instanceof NeedsHelmError ||
+      err instanceof OutputDirError
+    ) {
       process.stderr.write(`coder-chart: ${err.message}\n`);
       return 1;
     }

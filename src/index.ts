@@ -1,7 +1,10 @@
 /** The library API of coder-ha-chart. */
-export { renderManifests, resolveValues, manifestsToYaml, scopeFor } from './render';
+export { CoderChart } from './library';
+export type { CoderChartProps } from './library';
+export type { Values, ValuePath } from './generated/values';
+export { renderManifests, resolveValues, manifestsToYaml, scopeFor, checkGuards } from './render';
 export type { ValueMap, ReleaseOptions } from './render';
-export { GuardError } from './backends/concrete';
+export { GuardError, NeedsHelmError } from './backends/concrete';
 export type { Manifest } from './backends/concrete';
 export { InvalidValuesError, checkValues } from './values/validate';
 export type { ValuesProblem } from './values/validate';

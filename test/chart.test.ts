@@ -7,7 +7,7 @@ import { HELM_MAJORS } from '../src/helm/tools';
 import { renderManifests } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { loadFixtures, NAMESPACES } from './support/fixtures';
-import { byKey, coderContainer, envNames, findObject, Obj, parseManifests } from './support/manifests';
+import { byKey, coderContainer, envNames, findObject, Obj, objectKey, parseManifests } from './support/manifests';
 
 const fixtures = loadFixtures();
 const runs = new Map<string, HelmResult>();
@@ -46,6 +46,12 @@ describe.each(cases)('$fixture.name in namespace $namespace', ({ fixture, namesp
   test('the concrete render equals helm template', () => {
     const concrete = renderManifests([fixture.values], { releaseName: 'coder', namespace }) as Obj[];
     expect(byKey(concrete)).toEqual(byKey(parseManifests(helmOutput(4))));
+  });
+
+  test('the concrete render lists the objects in helm template’s order', () => {
+    const concrete = renderManifests([fixture.values], { releaseName: 'coder', namespace }) as Obj[];
+    const order = (objects: Obj[]) => objects.map(objectKey);
+    expect(order(concrete)).toEqual(order(parseManifests(helmOutput(3))));
   });
 
   test('env names are unique and KUBE_POD_IP precedes every $(KUBE_POD_IP) use', () => {

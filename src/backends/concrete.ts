@@ -4,6 +4,7 @@
  */
 import { loadAll } from 'js-yaml';
 import { EvalScope, withVar } from '../expr/expr';
+import { helmOrder, SourcedManifest } from './helm-order';
 import { GoValue, isMap, isTruthy } from '../expr/go-semantics';
 import {
   BlockNode,
@@ -143,9 +144,20 @@ export function checkModelGuards(model: ChartModel, scope: EvalScope): void {
   }
 }
 
-/** Every manifest, in document order; a failing guard throws before anything is produced. */
-export function renderModel(model: ChartModel, scope: EvalScope): Manifest[] {
+/** Every manifest with its template file, in document order; a failing guard throws first. */
+export function renderModelSourced(model: ChartModel, scope: EvalScope): SourcedManifest[] {
   checkModelGuards(model, scope);
-  const extra = model.userTemplates ? renderUserTemplates(model.userTemplates, scope) : [];
-  return [...model.documents.flatMap((doc) => renderDocument(doc, scope)), ...extra];
+  const documents = model.documents.flatMap((doc) =>
+    renderDocument(doc, scope).map((manifest) => ({ manifest, file: `templates/${doc.file}` })),
+  );
+  const user = model.userTemplates;
+  const extra = user
+    ? renderUserTemplates(user, scope).map((manifest) => ({ manifest, file: `templates/${user.file}` }))
+    : [];
+  return [...documents, ...extra];
+}
+
+/** Every manifest, in the order `helm template` prints them; a failing guard throws first. */
+export function renderModel(model: ChartModel, scope: EvalScope): Manifest[] {
+  return helmOrder(renderModelSourced(model, scope));
 }

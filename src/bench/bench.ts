@@ -124,7 +124,7 @@ function wallSeconds(command: string, args: string[]): number {
 
 function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  let kernel = '';
+  let kernel: string;
   try {
     kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
   } catch {

@@ -1,8 +1,7 @@
 /** The scenario fixtures under test/fixtures/ (one values file per scenario a user wants). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { load } from 'js-yaml';
-import { isMap } from '../../src/expr/go-semantics';
+import { parseValuesYaml } from '../../src/values/read-values';
 import { ValueMap } from '../../src/render';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
@@ -13,11 +12,9 @@ export interface Fixture {
   readonly values: ValueMap;
 }
 
+/** Values text read as Helm reads it (YAML 1.1 scalars). */
 export function readValuesText(text: string, where: string): ValueMap {
-  const parsed = load(text);
-  if (parsed === null || parsed === undefined) return {};
-  if (!isMap(parsed)) throw new Error(`${where} is not a YAML map`);
-  return parsed;
+  return parseValuesYaml(text, where);
 }
 
 export function loadFixtures(dir: string = FIXTURES_DIR): Fixture[] {

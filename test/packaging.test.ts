@@ -1,0 +1,74 @@
+/** What ships: the npm package's contents, and the packaged Helm chart. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { readFileSync } from 'node:fs';
+import { helm } from '../src/helm/helm';
+import { HELM_MAJORS } from '../src/helm/tools';
+import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
+import { chartMeta } from '../src/chart-meta';
+import { schemaDefaults } from '../src/values/schema';
+import { parseManifests } from './support/manifests';
+
+test('npm pack ships the built JS with declarations, the chart, the schema, README and license; no tests or sources', () => {
+  const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(0);
+  const files = (JSON.parse(run.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+  for (const wanted of [
+    'lib/index.js',
+    'lib/index.d.ts',
+    'lib/cli.js',
+    'lib/library.d.ts',
+    'lib/generated/values.d.ts',
+    'charts/coder/Chart.yaml',
+    'charts/coder/values.schema.json',
+    'charts/coder/templates/deployment.yaml',
+    'schema/values.schema.json',
+    'schema/kubernetes.definitions.json',
+    'Chart.yaml',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'package.json',
+    'scripts/install-tools.mjs',
+  ]) {
+    expect(files).toContain(wanted);
+  }
+  for (const path of files) {
+    expect(path).not.toMatch(/^(src|test|node_modules|\.tools|dist)\//);
+    expect(path).not.toMatch(/\.(map|tsbuildinfo)$/);
+  }
+});
+
+test('Chart.yaml carries Artifact Hub annotations', () => {
+  const chart = load(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> };
+  expect(chart.annotations['artifacthub.io/license']).toBe('Apache-2.0');
+  expect(load(chart.annotations['artifacthub.io/images'])).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: 'coder', image: expect.stringMatching(/^ghcr\.io\/coder\/coder:v/) }),
+    ]),
+  );
+  expect((load(chart.annotations['artifacthub.io/changes']) as unknown[]).length).toBeGreaterThan(0);
+  // The images listed are the ones the chart runs by default.
+  const images = (load(chart.annotations['artifacthub.io/images']) as { image: string }[]).map((i) => i.image).sort();
+  const test = (schemaDefaults() as never)['coder']['helmTest']['image'] as { repo: string; tag: string };
+  expect(images).toEqual([`ghcr.io/coder/coder:v${chartMeta().appVersion}`, `${test.repo}:${test.tag}`].sort());
+});
+
+test.each(HELM_MAJORS)('helm %i package: the packaged chart renders exactly as the directory', async (major) => {
+  const out = mkdtempSync(join(tmpdir(), 'coder-package-'));
+  const packaged = await helm(major, ['package', CHART_DIR, '--destination', out]);
+  expect(packaged.status).toBe(0);
+  const archive = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')) as string);
+  const args = ['--namespace', 'coder', '-f', join(PACKAGE_ROOT, 'examples', 'ha-tls-ingress.yaml')];
+  const fromDir = await helm(major, ['template', 'coder', CHART_DIR, ...args]);
+  const fromArchive = await helm(major, ['template', 'coder', archive, ...args]);
+  expect(fromArchive.stderr).toBe('');
+  expect(parseManifests(fromArchive.stdout)).toEqual(parseManifests(fromDir.stdout));
+  expect(fromArchive.stdout).toBe(fromDir.stdout);
+});
