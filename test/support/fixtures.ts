@@ -8,6 +8,8 @@ export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
 
 export interface Fixture {
   readonly name: string;
+  /** The values file on disk. */
+  readonly path: string;
   readonly text: string;
   readonly values: ValueMap;
 }
@@ -23,7 +25,7 @@ export function loadFixtures(dir: string = FIXTURES_DIR): Fixture[] {
     .sort()
     .map((file) => {
       const text = readFileSync(join(dir, file), 'utf8');
-      return { name: basename(file, '.yaml'), text, values: readValuesText(text, file) };
+      return { name: basename(file, '.yaml'), path: join(dir, file), text, values: readValuesText(text, file) };
     });
 }
 

@@ -1,0 +1,283 @@
+/**
+ * The chart against a real control plane (kube-apiserver, controller-manager, scheduler, etcd),
+ * with Helm 3 and Helm 4: server-side validation of every fixture and example, install, upgrade
+ * to HA with real controllers and scheduling, a refused upgrade, an upgrade of every mutable
+ * value, rollback and uninstall.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump, loadAll } from 'js-yaml';
+import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
+import { CHART_DIR, FIXTURES, PACKAGE_ROOT } from './paths';
+import { buildControlPlane, componentVersions, ControlPlane } from './control-plane';
+import { Kube, Obj } from './kube';
+import { loadFixtures } from '../support/fixtures';
+
+const NAMESPACE = 'coder';
+const HA_EXAMPLE = join(PACKAGE_ROOT, 'examples', 'ha-3-replicas.yaml');
+const CUSTOM_RESOURCE_GROUPS = ['gateway.networking.k8s.io/'];
+
+let plane: ControlPlane;
+let kube: Kube;
+const timings: Record<string, number> = {};
+
+beforeAll(
+  async () => {
+    const build = buildControlPlane();
+    timings.buildSeconds = build.seconds;
+    process.stderr.write(
+      `control plane: built ${build.built.join(', ') || 'nothing (cached)'} in ${build.seconds.toFixed(1)} s\n`,
+    );
+    process.stderr.write(`versions: ${JSON.stringify(componentVersions())}\n`);
+    const start = Date.now();
+    plane = await ControlPlane.start();
+    timings.startSeconds = (Date.now() - start) / 1000;
+    process.stderr.write(`control plane ready in ${timings.startSeconds.toFixed(1)} s\n`);
+    kube = new Kube(plane.kubeconfigPath);
+    await kube.waitFor('the default ServiceAccount controller', 60, () =>
+      kube.exists('serviceaccount', 'default', 'default'),
+    );
+  },
+  30 * 60 * 1000,
+);
+
+afterAll(async () => {
+  await plane?.stop();
+});
+
+const objectsOf = (yaml: string): Obj[] => loadAll(yaml).filter((d): d is Obj => typeof d === 'object' && d !== null);
+const meta = (o: Obj): Obj => (o.metadata ?? {}) as Obj;
+const isCustomResource = (o: Obj) => CUSTOM_RESOURCE_GROUPS.some((g) => String(o.apiVersion).startsWith(g));
+
+function ensureNamespace(name: string): void {
+  if (kube.exists('namespace', name)) return;
+  kube.ok(['create', 'namespace', name]);
+  // The API server itself enforces the Pod Security Standards' restricted profile here.
+  kube.ok([
+    'label',
+    'namespace',
+    name,
+    'pod-security.kubernetes.io/enforce=restricted',
+    'pod-security.kubernetes.io/warn=restricted',
+  ]);
+}
+
+test('the test Deployment has a restricted namespace to go to', () => {
+  ensureNamespace(NAMESPACE);
+  expect(kube.json(['get', 'namespace', NAMESPACE]).metadata).toMatchObject({
+    labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }),
+  });
+});
+
+describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
+  const release = 'coder';
+  const helm = (args: string[]) => kube.helm(major, args);
+  const deployment = () => kube.json(['get', 'deployment', 'coder', '-n', NAMESPACE]);
+
+  test('the API server accepts every object of every fixture and example (server-side dry run)', () => {
+    const files = [...loadFixtures(FIXTURES), ...loadFixtures(join(PACKAGE_ROOT, 'examples'))];
+    let checked = 0;
+    for (const fixture of files) {
+      const rendered = helm(['template', release, CHART_DIR, '--namespace', NAMESPACE, '-f', fixture.path]);
+      expect(rendered.stderr).toBe('');
+      const objects = objectsOf(rendered.stdout).filter((o) => !isCustomResource(o));
+      for (const namespace of new Set(objects.map((o) => String(meta(o).namespace ?? NAMESPACE))))
+        ensureNamespace(namespace);
+      const run = kube.kubectl(
+        ['apply', '--dry-run=server', '-f', '-'],
+        objects.map((o) => `---\n${dump(o)}`).join(''),
+      );
+      expect({ fixture: fixture.name, stderr: run.stderr, status: run.status }).toEqual({
+        fixture: fixture.name,
+        stderr: '',
+        status: 0,
+      });
+      checked += objects.length;
+    }
+    process.stderr.write(
+      `Helm ${major}: ${checked} objects from ${files.length} values files accepted by the API server\n`,
+    );
+  });
+
+  test('helm install of the default values creates every object as rendered', () => {
+    const install = helm(['install', release, CHART_DIR, '--namespace', NAMESPACE]);
+    expect(install.stderr).toBe('');
+    const manifest = objectsOf(helm(['get', 'manifest', release, '--namespace', NAMESPACE]).stdout);
+    expect(manifest.length).toBeGreaterThanOrEqual(5);
+    for (const object of manifest) {
+      const live = kube.json([
+        'get',
+        String(object.kind),
+        String(meta(object).name),
+        '-n',
+        String(meta(object).namespace ?? NAMESPACE),
+      ]);
+      expect(meta(live).labels ?? {}).toMatchObject((meta(object).labels ?? {}) as Obj);
+    }
+    expect((deployment().spec as Obj).replicas).toBe(1);
+  });
+
+  test('helm upgrade without Postgres to 3 replicas is refused and the release stays as it was', () => {
+    const before = helm(['history', release, '--namespace', NAMESPACE, '-o', 'json']).stdout;
+    const upgrade = helm([
+      'upgrade',
+      release,
+      CHART_DIR,
+      '--namespace',
+      NAMESPACE,
+      '--reuse-values',
+      '--set',
+      'coder.replicaCount=3',
+    ]);
+    expect(upgrade.status).not.toBe(0);
+    expect(upgrade.stderr).toContain('coder.replicaCount is above 1, but no external Postgres is configured');
+    expect(helm(['history', release, '--namespace', NAMESPACE, '-o', 'json']).stdout).toBe(before);
+    expect((deployment().spec as Obj).replicas).toBe(1);
+  });
+
+  test('helm upgrade to 3 replicas with Postgres: the HA defaults appear, the controllers make 3 pods, the scheduler spreads them', async () => {
+    for (const [name, zone] of [
+      ['node-a', 'zone-a'],
+      ['node-b', 'zone-b'],
+      ['node-c', 'zone-c'],
+    ])
+      kube.registerNode(name, zone);
+    const selectorBefore = (deployment().spec as Obj).selector;
+    const upgrade = helm(['upgrade', release, CHART_DIR, '--namespace', NAMESPACE, '--reuse-values', '-f', HA_EXAMPLE]);
+    expect(upgrade.stderr).toBe('');
+    const spec = deployment().spec as Obj;
+    expect(spec.replicas).toBe(3);
+    expect(spec.selector).toEqual(selectorBefore);
+    expect(kube.exists('poddisruptionbudget', 'coder', NAMESPACE)).toBe(true);
+    expect(((spec.template as Obj).spec as Obj).topologySpreadConstraints).toHaveLength(2);
+
+    const selector = 'app.kubernetes.io/instance=coder,app.kubernetes.io/name=coder';
+    const live = (list: Obj[]) => list.filter((p) => !meta(p).deletionTimestamp);
+    const revision = (rs: Obj) =>
+      Number((meta(rs).annotations as Obj | undefined)?.['deployment.kubernetes.io/revision'] ?? 0);
+    const pods = await kube.waitFor(
+      '3 scheduled coderd pods of the new revision',
+      120,
+      () => {
+        kube.actAsKubelets(NAMESPACE);
+        const sets = kube.items(['get', 'replicaset', '-n', NAMESPACE, '-l', selector]);
+        const newest = sets.sort((a, b) => revision(b) - revision(a))[0];
+        if (!newest || (newest.spec as Obj).replicas !== 3) return undefined;
+        const hash = String((meta(newest).labels as Obj)['pod-template-hash']);
+        const list = live(kube.items(['get', 'pods', '-n', NAMESPACE, '-l', `${selector},pod-template-hash=${hash}`]));
+        const oldPods = live(kube.items(['get', 'pods', '-n', NAMESPACE, '-l', selector])).length - list.length;
+        return list.length === 3 && oldPods === 0 && list.every((p) => (p.spec as Obj).nodeName) ? list : undefined;
+      },
+      NAMESPACE,
+    );
+    const nodes = pods.map((p) => String((p.spec as Obj).nodeName));
+    expect(new Set(nodes).size).toBe(3);
+    const zones = nodes.map((n) =>
+      String((meta(kube.json(['get', 'node', n])).labels as Obj)['topology.kubernetes.io/zone']),
+    );
+    expect(new Set(zones).size).toBe(3);
+
+    // With two nodes left the spread is a preference: a replacement pod still schedules.
+    const onC = pods.find((p) => (p.spec as Obj).nodeName === 'node-c') as Obj;
+    kube.ok(['delete', 'node', 'node-c']);
+    kube.ok(['delete', 'pod', String(meta(onC).name), '-n', NAMESPACE, '--wait=false']);
+    await kube.waitFor(
+      '3 pods bound to the 2 remaining nodes',
+      120,
+      () => {
+        kube.actAsKubelets(NAMESPACE);
+        const list = kube
+          .items(['get', 'pods', '-n', NAMESPACE, '-l', selector])
+          .filter((p) => !meta(p).deletionTimestamp);
+        const bound = list.filter((p) => ['node-a', 'node-b'].includes(String((p.spec as Obj).nodeName)));
+        return bound.length >= 3 ? bound : undefined;
+      },
+      NAMESPACE,
+    );
+  });
+
+  test('an upgrade that changes every mutable value, then rollback', () => {
+    const changed = join(plane.dir, `changed-${major}.yaml`);
+    const values = {
+      coder: {
+        annotations: { 'example.com/changed': 'yes' },
+        labels: { 'example.com/tier': 'gold' },
+        podAnnotations: { 'example.com/pod': 'changed' },
+        podLabels: { 'example.com/pod-tier': 'gold' },
+        image: { tag: 'v2.37.0', pullPolicy: 'Always' },
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+        readinessProbe: { periodSeconds: 7, failureThreshold: 1 },
+        livenessProbe: { enabled: true },
+        service: { type: 'ClusterIP', sessionAffinity: 'ClientIP', annotations: { 'example.com/svc': 'changed' } },
+        serviceAccount: {
+          annotations: { 'example.com/sa': 'changed' },
+          extraRules: [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }],
+        },
+        highAvailability: { podDisruptionBudget: { maxUnavailable: 2 } },
+        tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }],
+        priorityClassName: '',
+      },
+    };
+    writeFileSync(changed, dump(values));
+    const revisionBefore = JSON.parse(helm(['history', release, '--namespace', NAMESPACE, '-o', 'json']).stdout)
+      .length as number;
+    const upgrade = helm(['upgrade', release, CHART_DIR, '--namespace', NAMESPACE, '--reuse-values', '-f', changed]);
+    expect(upgrade.stderr).toBe('');
+    const live = deployment();
+    expect(meta(live).annotations).toMatchObject({ 'example.com/changed': 'yes' });
+    const container = (((live.spec as Obj).template as Obj).spec as Obj).containers as Obj[];
+    expect(container[0].image).toBe('ghcr.io/coder/coder:v2.37.0');
+    expect((kube.json(['get', 'service', 'coder', '-n', NAMESPACE]).spec as Obj).type).toBe('ClusterIP');
+    expect((kube.json(['get', 'pdb', 'coder', '-n', NAMESPACE]).spec as Obj).maxUnavailable).toBe(2);
+
+    const rollback = helm(['rollback', release, String(revisionBefore), '--namespace', NAMESPACE]);
+    expect(rollback.status).toBe(0);
+    const restored = deployment();
+    expect(meta(restored).annotations ?? {}).not.toHaveProperty('example.com/changed');
+    expect(((((restored.spec as Obj).template as Obj).spec as Obj).containers as Obj[])[0].image).toMatch(
+      /:v2\.37\.1$/,
+    );
+    expect((kube.json(['get', 'service', 'coder', '-n', NAMESPACE]).spec as Obj).type).toBe('LoadBalancer');
+    expect((kube.json(['get', 'pdb', 'coder', '-n', NAMESPACE]).spec as Obj).maxUnavailable).toBe(1);
+  });
+
+  test('helm uninstall leaves nothing the chart created', async () => {
+    const manifest = objectsOf(helm(['get', 'manifest', release, '--namespace', NAMESPACE]).stdout);
+    expect(helm(['uninstall', release, '--namespace', NAMESPACE]).status).toBe(0);
+    await kube.waitFor('every object of the release to be gone', 60, () =>
+      manifest.every((o) => !kube.exists(String(o.kind), String(meta(o).name), String(meta(o).namespace ?? NAMESPACE))),
+    );
+    // Controllers delete the pods; without kubelets nothing confirms that a pod stopped, so they
+    // stay Terminating. Each must be on its way out; then force them out, as a kubelet would.
+    const podSelector = 'app.kubernetes.io/instance=coder';
+    await kube.waitFor(
+      'every pod of the release to be marked for deletion',
+      60,
+      () => kube.items(['get', 'pods', '-n', NAMESPACE, '-l', podSelector]).every((p) => meta(p).deletionTimestamp),
+      NAMESPACE,
+    );
+    kube.ok([
+      'delete',
+      'pods',
+      '-n',
+      NAMESPACE,
+      '-l',
+      podSelector,
+      '--grace-period=0',
+      '--force',
+      '--ignore-not-found',
+    ]);
+    await kube.waitFor(
+      'the release’s pods to be gone',
+      60,
+      () => kube.items(['get', 'pods', '-n', NAMESPACE, '-l', podSelector]).length === 0,
+      NAMESPACE,
+    );
+    expect(kube.items(['get', 'replicasets', '-n', NAMESPACE, '-l', podSelector])).toEqual([]);
+    for (const node of ['node-a', 'node-b']) kube.kubectl(['delete', 'node', node, '--ignore-not-found']);
+  });
+});
+
+afterAll(() => {
+  process.stderr.write(`e2e timings: ${JSON.stringify(timings)}\n`);
+});
