@@ -279,7 +279,7 @@ export type Values = {
       readonly podDisruptionBudget?: {
         /** Create the PodDisruptionBudget. */
         readonly enable?: boolean;
-        /** Replicas that may be down at once (a number, or a percentage such as 25%). */
+        /** Replicas that may be down at once: a number from 1, or a percentage from 1% to 100% (0 would block every node drain). */
         readonly maxUnavailable?: number | string;
       };
       /** Prefer to put each replica on a different node (by this release's own instance label). */
