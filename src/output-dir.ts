@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest } from './backends/concrete';
+import { isHook } from './backends/helm-order';
 import { plainYaml } from './backends/template';
 import { isMap } from './expr/go-semantics';
 
@@ -28,10 +29,7 @@ export function writeOutputDir(dir: string, manifests: readonly Manifest[]): str
   const files: string[] = [];
   manifests.forEach((manifest, index) => {
     // `helm test` hooks are not part of the install: they go to tests/, to apply after a rollout.
-    const hook =
-      isMap(manifest.metadata) &&
-      isMap(manifest.metadata.annotations) &&
-      'helm.sh/hook' in manifest.metadata.annotations;
+    const hook = isHook(manifest);
     const file = `${hook ? 'tests/' : ''}${objectFileName(manifest, index)}`;
     if (hook) mkdirSync(join(dir, 'tests'), { recursive: true });
     writeFileSync(join(dir, file), plainYaml(manifest));

@@ -54,7 +54,8 @@ export interface SourcedManifest {
   readonly file: string;
 }
 
-const isHook = (m: Manifest): boolean =>
+/** A Helm hook (such as the `helm test` Pod): not part of the install itself. */
+export const isHook = (m: Manifest): boolean =>
   isMap(m.metadata) && isMap(m.metadata.annotations) && 'helm.sh/hook' in m.metadata.annotations;
 
 function compareKinds(a: string, b: string): number {

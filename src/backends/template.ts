@@ -33,6 +33,12 @@ function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
   return [`${spaces(indent)}{{- if ${cond.toGo()} }}`, ...body, `${spaces(indent)}{{- end }}`];
 }
 
+/** Lines that write a values map or list, when not empty, as YAML at `indent`. */
+function withYamlLines(expr: Expr, indent: number): string[] {
+  const pad = spaces(indent);
+  return [`${pad}{{- with ${expr.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+}
+
 function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): string[] {
   const pad = spaces(indent);
   const k = keyText(key, mode);
@@ -40,7 +46,7 @@ function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): st
     return wrapIf(value.cond, indent, emitEntry(key, value.value, indent, mode));
   }
   if (value instanceof SpreadNode) {
-    return [`${pad}{{- with ${value.expr.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+    return withYamlLines(value.expr, indent);
   }
   if (value instanceof WithNode) {
     return [`${pad}{{- with ${value.expr.toGo()} }}`, `${pad}${k}:${yamlBlock('.', indent + 2)}`, `${pad}{{- end }}`];
@@ -68,7 +74,7 @@ function emitItems(items: Tree[], indent: number, mode: TextMode): string[] {
   return items.flatMap((item): string[] => {
     if (item instanceof OptionalItemNode) return wrapIf(item.cond, indent, emitItem(item.item, indent, mode));
     if (item instanceof SpliceNode) {
-      return [`${pad}{{- with ${item.list.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+      return withYamlLines(item.list, indent);
     }
     if (item instanceof MapListNode) {
       return [

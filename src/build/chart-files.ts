@@ -28,7 +28,8 @@ function schemaJson(): string {
   return `${JSON.stringify(withComment, null, 2).replace(/^\{\n\s+/, '{ ')}\n`;
 }
 
-function helpersTpl(): string {
+/** templates/_helpers.tpl: the named templates the expressions call through `include`. */
+export function helpersTpl(): string {
   const defines = Object.entries(HELPER_TEMPLATES).map(
     ([name, body]) => `{{- define ${JSON.stringify(name)} -}}\n${body}\n{{- end -}}`,
   );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { chartTemplates } from '../../src/backends/template';
-import { HELPER_TEMPLATES } from '../../src/expr/expr';
+import { helpersTpl } from '../../src/build/chart-files';
 import { helm, HelmResult } from '../../src/helm/helm';
 import { HelmMajor } from '../../src/helm/tools';
 import { CHART_DIR } from '../../src/paths';
@@ -49,10 +49,7 @@ export function writeModelChart(model: ChartModel, defaults: object = {}): strin
     dump({ apiVersion: 'v2', name: 'probe', version: '1.2.3', appVersion: '4.5.6' }),
   );
   writeFileSync(join(dir, 'values.yaml'), dump(defaults));
-  const helpers = Object.entries(HELPER_TEMPLATES).map(
-    ([n, b]) => `{{- define ${JSON.stringify(n)} -}}\n${b}\n{{- end -}}`,
-  );
-  writeFileSync(join(dir, 'templates', '_helpers.tpl'), `${helpers.join('\n')}\n`);
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), helpersTpl());
   for (const [name, text] of chartTemplates(model, 'a test')) writeFileSync(join(dir, 'templates', name), text);
   return dir;
 }
