@@ -1,5 +1,6 @@
 /** Runs the real Helm binaries; every test and script goes through here. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runProcess } from './run-process';
 import { helmBinary, helmEnv, HelmMajor } from './tools';
 
 export interface HelmResult {
@@ -23,25 +24,9 @@ export function helmSync(major: HelmMajor, args: readonly string[]): HelmResult 
 }
 
 /** Asynchronous form, so that test suites can run many Helm processes at once. */
-export function helm(major: HelmMajor, args: readonly string[], input?: string): Promise<HelmResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(helmBinary(major), args, { env: helmEnv(major) });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        major,
-        args,
-        status: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-    child.stdin.end(input ?? '');
-  });
+export async function helm(major: HelmMajor, args: readonly string[], input?: string): Promise<HelmResult> {
+  const run = await runProcess(helmBinary(major), args, { env: helmEnv(major), input });
+  return { major, args, ...run };
 }
 
 export function ensureOk(result: HelmResult): HelmResult {
