@@ -2,7 +2,6 @@
  * The values contract: every invalid case is refused by ajv, Helm 3 and Helm 4 alike, each naming
  * the offending path, with nothing rendered; every valid edge case is accepted by all three.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { GuardError } from '../src/backends/concrete';
@@ -13,44 +12,9 @@ import { mergeUserValues } from '../src/values/coalesce';
 import { applySet } from '../src/values/set-values';
 import { checkValues, InvalidValuesError } from '../src/values/validate';
 import { helmTemplate } from './support/helm-chart';
+import { invalidCases, fileCases, setCases, InvalidCase } from './support/bad-input';
 import { FIXTURES_DIR, loadFixtures, readValuesText } from './support/fixtures';
 import { byKey, parseManifests } from './support/manifests';
-
-interface InvalidCase {
-  readonly name: string;
-  readonly path: string;
-  readonly valuesTexts?: readonly string[];
-  readonly setArgs?: readonly string[];
-  readonly setStringArgs?: readonly string[];
-}
-
-const INVALID_DIR = join(FIXTURES_DIR, 'invalid');
-const fileCases: InvalidCase[] = readdirSync(INVALID_DIR)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((file) => {
-    const text = readFileSync(join(INVALID_DIR, file), 'utf8');
-    const path = /^# rejected at: (.+)$/m.exec(text)?.[1];
-    if (!path) throw new Error(`${file} has no "# rejected at: <path>" line`);
-    return { name: file, path, valuesTexts: [text] };
-  });
-
-const setCases: InvalidCase[] = [
-  { name: '--set-string replicaCount', path: 'coder.replicaCount', setStringArgs: ['coder.replicaCount=3'] },
-  { name: '--set replicaCount=1.5', path: 'coder.replicaCount', setArgs: ['coder.replicaCount=1.5'] },
-  { name: '--set replicaCount=-2', path: 'coder.replicaCount', setArgs: ['coder.replicaCount=-2'] },
-  { name: '--set a typo', path: 'coder.replicaCont', setArgs: ['coder.replicaCont=2'] },
-  { name: '--set an env item without name', path: 'coder.env[0].name', setArgs: ['coder.env[0].value=x'] },
-  {
-    name: '--set a node port out of range',
-    path: 'coder.service.httpNodePort',
-    setArgs: ['coder.service.httpNodePort=80'],
-  },
-  { name: '--set image=null', path: 'coder.image', setArgs: ['coder.image=null'] },
-  { name: '--set pullPolicy lower case', path: 'coder.image.pullPolicy', setArgs: ['coder.image.pullPolicy=always'] },
-];
-
-const invalidCases = [...fileCases, ...setCases];
 
 function userValuesOf(c: InvalidCase): ValueMap {
   const values = mergeUserValues((c.valuesTexts ?? []).map((t) => readValuesText(t, c.name)));
@@ -68,7 +32,9 @@ function helmNamesPath(major: HelmMajor, stderr: string, path: string): boolean 
   const segments = [...path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g)].map(
     (m) => m[1] ?? (m[2] ? (JSON.parse(m[2]) as string) : m[3]),
   );
-  const join = (parts: string[]) => (major === 3 ? parts.join('.') : `/${parts.join('/')}`);
+  // Helm 4 writes a JSON pointer, in which `~` and `/` inside a key are escaped.
+  const pointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
+  const join = (parts: string[]) => (major === 3 ? parts.join('.') : `/${parts.map(pointer).join('/')}`);
   if (stderr.includes(join(segments))) return true;
   const parent = segments.slice(0, -1);
   const last = segments[segments.length - 1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -27,6 +27,7 @@ export type Values = {
       readonly pullPolicy?: "Always" | "IfNotPresent" | "Never";
       /** Secrets in the release namespace used to pull the image, as `- name: my-secret`. */
       readonly pullSecrets?: Array<{
+        /** Name of a Secret of type kubernetes.io/dockerconfigjson in the release namespace. */
         readonly name?: string;
       }>;
     };
@@ -262,9 +263,56 @@ export type Values = {
         /** Listener protocol. */
         readonly protocol?: "HTTP" | "HTTPS";
         /** TLS settings of the listener (Gateway API GatewayTLSConfig). */
-        readonly tls?: { readonly [key: string]: unknown };
+        readonly tls?: {
+          /** Terminate TLS at the Gateway, or pass it through to coderd. */
+          readonly mode?: "Terminate" | "Passthrough";
+          /** Certificates for the listener, usually Secrets of type kubernetes.io/tls. */
+          readonly certificateRefs?: Array<{
+            /** API group of the referent (empty for the core group). */
+            readonly group?: string;
+            /** Kind of the referent. */
+            readonly kind?: string;
+            /** Name of the referent. */
+            readonly name?: string;
+            /** Namespace of the referent (the ListenerSet's namespace when left out). */
+            readonly namespace?: string;
+          }>;
+          /** Client certificate validation (Gateway API FrontendTLSValidation). */
+          readonly frontendValidation?: {
+            /** CA certificates that client certificates must be signed by. */
+            readonly caCertificateRefs?: Array<{
+              /** API group of the referent (empty for the core group). */
+              readonly group?: string;
+              /** Kind of the referent. */
+              readonly kind?: string;
+              /** Name of the referent. */
+              readonly name?: string;
+              /** Namespace of the referent (the ListenerSet's namespace when left out). */
+              readonly namespace?: string;
+            }>;
+          };
+          /** Implementation-specific TLS options, as string keys and values. */
+          readonly options?: {
+            readonly [key: string]: string;
+          };
+        };
         /** Routes allowed to attach (Gateway API AllowedRoutes). */
-        readonly allowedRoutes?: { readonly [key: string]: unknown };
+        readonly allowedRoutes?: {
+          /** Namespaces whose routes may attach. */
+          readonly namespaces?: {
+            /** All namespaces, the ListenerSet's own, or those matching the selector. */
+            readonly from?: "All" | "Same" | "Selector";
+            /** Namespace label selector, used with from: Selector. */
+            readonly selector?: V1LabelSelector;
+          };
+          /** Route kinds that may attach; the protocol's kinds when left out. */
+          readonly kinds?: Array<{
+            /** API group of the route kind. */
+            readonly group?: string;
+            /** Route kind, for example HTTPRoute. */
+            readonly kind?: string;
+          }>;
+        };
       }>;
     };
     /** The coderd container's command. */
