@@ -1,7 +1,7 @@
 /**
- * Randomized parity: for random values the schema accepts, Helm 3, Helm 4 and the concrete
- * render agree (on the objects, or on the refusal), every object is a valid Kubernetes object,
- * and the upgrade invariants hold. CODER_HA_PROPERTY_RUNS and CODER_HA_PROPERTY_SEED change the
+ * Randomized parity and behaviour: for random values the schema accepts, Helm 3, Helm 4 and the
+ * concrete render agree (on the objects, or on the refusal), every object is a valid Kubernetes
+ * object, and the chart's promises hold (test/support/behaviour.ts), worked out from the values. CODER_HA_PROPERTY_RUNS and CODER_HA_PROPERTY_SEED change the
  * case count (default 200) and the seed (fixed by default, printed on failure with the shrunk
  * counterexample).
  */
@@ -15,7 +15,7 @@ import { renderManifests, resolveValues, ValueMap } from '../src/render';
 import { checkValues } from '../src/values/validate';
 import { valuesArbitrary } from './support/arbitrary-values';
 import { helmTemplate } from './support/helm-chart';
-import { invariantViolations } from './support/invariants';
+import { behaviourViolations } from './support/behaviour';
 import { byKey, Obj, parseManifests } from './support/manifests';
 
 const RUNS = Number(process.env.CODER_HA_PROPERTY_RUNS ?? 200);
@@ -28,9 +28,14 @@ interface Tally {
   reasons: Map<string, number>;
 }
 
-async function checkCase(values: ValueMap, tally: Tally): Promise<void> {
-  const release = 'coder';
-  const namespace = 'coder';
+/**
+ * Release and namespace names vary too: a name written into the chart where the release's should
+ * be shows only when they differ from `coder` and `default`.
+ */
+const releaseName = fc.constantFrom('coder', 'team-coder', 'c', 'coder-prod-eu-west-1');
+const namespaceName = fc.constantFrom('default', 'coder', 'coder-prod', 'ws');
+
+async function checkCase(values: ValueMap, release: string, namespace: string, tally: Tally): Promise<void> {
   expect(checkValues(resolveValues([values]))).toEqual([]);
   let concrete: Obj[] | undefined;
   let refusal: string | undefined;
@@ -72,14 +77,15 @@ async function checkCase(values: ValueMap, tally: Tally): Promise<void> {
         });
     }
   }
-  const appName = (values.nameOverride as string | undefined) || 'coder';
-  expect(invariantViolations(concrete, release, appName)).toEqual([]);
+  expect(behaviourViolations(concrete, { values: resolveValues([values]), release, namespace })).toEqual([]);
 }
 
-test(`${RUNS} random values: Helm 3 = Helm 4 = concrete render, Kubernetes-valid, invariants hold (seed ${SEED})`, async () => {
+test(`${RUNS} random values: Helm 3 = Helm 4 = concrete render, Kubernetes-valid, every promise kept (seed ${SEED})`, async () => {
   const tally: Tally = { rendered: 0, refused: 0, reasons: new Map() };
   await fc.assert(
-    fc.asyncProperty(valuesArbitrary, (values) => checkCase(values, tally)),
+    fc.asyncProperty(valuesArbitrary, releaseName, namespaceName, (values, release, namespace) =>
+      checkCase(values, release, namespace, tally),
+    ),
     { numRuns: RUNS, seed: SEED, endOnFailure: false },
   );
   // Most cases must render, or the property would test little but the guards.

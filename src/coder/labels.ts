@@ -39,6 +39,24 @@ export function standardLabels(tokens: TokenRegistry): Record<string, string> {
   return labels;
 }
 
+/**
+ * Labels of a Pod the chart runs beside coderd (the `helm test` check): the standard labels
+ * without `app.kubernetes.io/name`, which every selector of the chart requires, so that neither
+ * the Services nor the PodDisruptionBudget select it, whatever nameOverride and the release name
+ * are. Selected, a running check would receive users' traffic and, having no controller, would
+ * stop the disruption budget from allowing any eviction while it exists.
+ */
+export function auxiliaryPodLabels(tokens: TokenRegistry, component: string): Record<string, string> {
+  return {
+    'helm.sh/chart': tokens.scalar(concat(chart.name, lit('-'), chart.version)),
+    'app.kubernetes.io/instance': tokens.scalar(release.name),
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': 'coder',
+    'app.kubernetes.io/version': tokens.scalar(chart.appVersion),
+    'app.kubernetes.io/managed-by': tokens.scalar(release.service),
+  };
+}
+
 /** A user map from values, or an empty map when the user set it to null. */
 export const userMap = (path: ValuePath): Expr => defaultTo(lit({}), valueRef(path));
 

@@ -10,7 +10,7 @@ import { Document, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under, valueRef } from '../values/refs';
 import { HEADLESS_SERVICE_NAME } from './headless-service';
-import { standardLabels } from './labels';
+import { auxiliaryPodLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
 
 const test = under('coder.helmTest');
@@ -66,7 +66,7 @@ export class CoderMeshTest extends Construct {
       metadata: {
         name: `${CODER_NAME}-test-mesh`,
         namespace: tokens.scalar(release.namespace),
-        labels: standardLabels(tokens),
+        labels: auxiliaryPodLabels(tokens, 'test-mesh'),
         annotations: {
           'helm.sh/hook': 'test',
           // Keep a failed test Pod for its logs; replace it on the next run.

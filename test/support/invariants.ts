@@ -34,16 +34,17 @@ export function invariantViolations(objects: readonly Obj[], release: string, ap
   const container = list(podSpec.containers).find((c) => c.name === 'coder') ?? {};
 
   const env = list(container.env);
+  const names = env.map((entry) => String(entry.name));
   const defined: string[] = [];
   for (const entry of env) {
     const name = String(entry.name);
     if (defined.includes(name)) violations.push(`env ${name} is listed twice`);
     const value = typeof entry.value === 'string' ? entry.value : '';
-    // $(VAR) expands only variables defined earlier ($$ escapes a literal).
+    // $(VAR) expands only variables defined earlier ($$ escapes a literal): a reference to one
+    // defined later in the list would reach coderd as the literal text.
     for (const match of value.replace(/\$\$/g, '').matchAll(/\$\(([^)]+)\)/g)) {
       const referenced = match[1];
-      const isChartReference = ['KUBE_POD_IP'].includes(referenced);
-      if (isChartReference && !defined.includes(referenced))
+      if (names.includes(referenced) && !defined.includes(referenced))
         violations.push(`env ${name} refers to $(${referenced}) before it is defined`);
     }
     defined.push(name);

@@ -1,6 +1,9 @@
 /**
  * Renders values with Helm 3, Helm 4 and the concrete back-end, checks that all three agree, and
  * returns the objects: every direct assertion built on it holds for all of them.
+ *
+ * With CODER_HA_WITHOUT_HELM=1 (mutation testing, where src/ changes but the built chart does not)
+ * only the concrete render runs, so assertions test the mutated source's behaviour.
  */
 import { dump } from 'js-yaml';
 import { HELM_MAJORS } from '../../src/helm/tools';
@@ -13,9 +16,12 @@ export interface RenderOptions {
   readonly namespace?: string;
 }
 
+export const WITHOUT_HELM = process.env.CODER_HA_WITHOUT_HELM === '1';
+
 export async function renderBoth(values: ValueMap, options: RenderOptions = {}): Promise<Obj[]> {
   const release = options.release ?? 'coder';
   const namespace = options.namespace ?? 'coder';
+  if (WITHOUT_HELM) return byKey(renderManifests([values], { releaseName: release, namespace }) as Obj[]);
   const runs = await Promise.all(
     HELM_MAJORS.map((major) => helmTemplate(major, { release, namespace, valuesTexts: [dump(values)] })),
   );
