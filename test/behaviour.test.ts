@@ -27,7 +27,7 @@ const contextFor = (values: ValueMap): RenderContext => ({
   namespace: NAMESPACE,
 });
 
-test.each(scenarios)('%s keeps every promise', async (_name, values) => {
+test.concurrent.each(scenarios)('%s keeps every promise', async (_name, values) => {
   const objects = await renderBoth(values, { release: RELEASE, namespace: NAMESPACE });
   expect(behaviourViolations(objects, contextFor(values))).toEqual([]);
 });

@@ -106,7 +106,7 @@ describe.each(refused)('refused: %s', (_name, values, says) => {
   test('by the concrete render', () => {
     expect(concreteRefusal(values)).toContain(says);
   });
-  (WITHOUT_HELM ? test.skip : test).each(HELM_MAJORS)('by Helm %i, rendering nothing', async (major) => {
+  (WITHOUT_HELM ? test.skip : test.concurrent).each(HELM_MAJORS)('by Helm %i, rendering nothing', async (major) => {
     const run = await helmTemplate(major, { release: RELEASE, namespace: NAMESPACE, valuesTexts: [dump(values)] });
     expect({ status: run.status === 0 ? 'rendered' : 'refused', stdout: run.stdout }).toEqual({
       status: 'refused',
@@ -120,7 +120,7 @@ describe.each(accepted)('accepted: %s', (_name, values) => {
   test('by the concrete render', () => {
     expect(concreteRefusal(values)).toBeUndefined();
   });
-  (WITHOUT_HELM ? test.skip : test).each(HELM_MAJORS)('by Helm %i', async (major) => {
+  (WITHOUT_HELM ? test.skip : test.concurrent).each(HELM_MAJORS)('by Helm %i', async (major) => {
     const run = await helmTemplate(major, { release: RELEASE, namespace: NAMESPACE, valuesTexts: [dump(values)] });
     expect(run.stderr).toBe('');
   });

@@ -1,14 +1,17 @@
 /** HA guards and defaults, in both back-ends and with Helm 3 and Helm 4. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { GuardError } from '../src/backends/concrete';
 import { MESH_CHECK_SCRIPT } from '../src/coder/mesh-test';
+import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../src/coder/promises';
+import { figures } from '../src/ha/analysis';
+import { schemaAt } from '../src/values/schema';
 import { helm } from '../src/helm/helm';
 import { HELM_MAJORS } from '../src/helm/tools';
-import { CHART_DIR } from '../src/paths';
+import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { renderManifests, ValueMap } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { coderContainer, findObject, Obj } from './support/manifests';
@@ -203,12 +206,30 @@ describe('relay URL', () => {
   });
 });
 
-test('readiness defaults take a hung replica out of the endpoints within 15 s', async () => {
-  const probe = coderContainer(findObject(await renderBoth({}), 'Deployment', 'coder')).readinessProbe as Record<
-    string,
-    number
-  >;
-  expect(probe.periodSeconds * probe.failureThreshold + probe.timeoutSeconds).toBeLessThanOrEqual(15);
+describe(`a hung replica leaves the endpoints within ${HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS} s`, () => {
+  const promise = `within ${HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS} s`;
+
+  test('with the default readiness probe, as rendered', async () => {
+    const objects = await renderBoth({});
+    const seconds = figures(findObject(objects, 'Deployment', 'coder') as never, []).endpointRemovalSeconds;
+    expect(seconds).not.toBeNull();
+    expect(seconds).toBeLessThanOrEqual(HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS);
+  });
+
+  test('as the schema description and the docs say', () => {
+    const texts = {
+      'coder.readinessProbe description': String(schemaAt('coder.readinessProbe').description),
+      'docs/high-availability.md': readFileSync(join(PACKAGE_ROOT, 'docs', 'high-availability.md'), 'utf8'),
+      'docs/differences-from-official-chart.md': readFileSync(
+        join(PACKAGE_ROOT, 'docs', 'differences-from-official-chart.md'),
+        'utf8',
+      ),
+    };
+    const stating = Object.entries(texts)
+      .filter(([, text]) => text.replace(/\s+/g, ' ').includes(promise))
+      .map(([where]) => where);
+    expect(stating).toEqual(Object.keys(texts));
+  });
 });
 
 test('the headless Service lists only ready coderd pods', async () => {

@@ -65,7 +65,7 @@ describe('the bad-input catalogue', () => {
       expect(() => renderManifests([userValuesOf(c)])).toThrow();
     });
 
-    test.each(HELM_MAJORS)('Helm %i refuses it, names the path and renders nothing', async (major) => {
+    test.concurrent.each(HELM_MAJORS)('Helm %i refuses it, names the path and renders nothing', async (major) => {
       const run: HelmResult = await helmTemplate(major, {
         valuesTexts: c.valuesTexts,
         setArgs: [...(c.setArgs ?? [])],

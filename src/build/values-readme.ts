@@ -17,9 +17,11 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 function rows(node: SchemaNode, prefix: string): string[] {
   return Object.entries(node.properties ?? {}).flatMap(([name, child]) => {
     const path = prefix ? `${prefix}.${name}` : name;
-    if (child.properties && child.default === undefined) return rows(child, path);
     const fallback = child.default === undefined ? '' : `\`${cell(JSON.stringify(child.default))}\``;
-    return [`| \`${path}\` | ${cell(typeName(child))} | ${fallback} | ${cell(child.description ?? '')} |`];
+    const row = `| \`${path}\` | ${cell(typeName(child))} | ${fallback} | ${cell(child.description ?? '')} |`;
+    // An object gets a row of its own only when it has a default to show; its keys always do.
+    if (child.properties) return [...(child.default === undefined ? [] : [row]), ...rows(child, path)];
+    return [row];
   });
 }
 
