@@ -10,10 +10,10 @@ import { dump } from 'js-yaml';
 import { GuardError } from '../src/backends/concrete';
 import { CLIENT_NEWEST, CLIENT_OLDEST } from '../src/kubernetes/client-models';
 import { KubernetesValidator } from '../src/kubernetes/validate-objects';
-import { HELM_MAJORS } from '../src/helm/tools';
 import { renderManifests, resolveValues, ValueMap } from '../src/render';
 import { checkValues } from '../src/values/validate';
 import { valuesArbitrary } from './support/arbitrary-values';
+import { HELM_MAJORS_UNDER_TEST } from './support/render-both';
 import { helmTemplate } from './support/helm-chart';
 import { behaviourViolations } from './support/behaviour';
 import { byKey, Obj, parseManifests } from './support/manifests';
@@ -46,7 +46,7 @@ async function checkCase(values: ValueMap, release: string, namespace: string, t
     refusal = err.message;
   }
   const runs = await Promise.all(
-    HELM_MAJORS.map((major) => helmTemplate(major, { release, namespace, valuesTexts: [dump(values)] })),
+    HELM_MAJORS_UNDER_TEST.map((major) => helmTemplate(major, { release, namespace, valuesTexts: [dump(values)] })),
   );
   for (const run of runs) {
     if (refusal !== undefined) {

@@ -6,7 +6,7 @@
  * only the concrete render runs, so assertions test the mutated source's behaviour.
  */
 import { dump } from 'js-yaml';
-import { HELM_MAJORS } from '../../src/helm/tools';
+import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
 import { renderManifests, ValueMap } from '../../src/render';
 import { helmTemplate } from './helm-chart';
 import { byKey, Obj, parseManifests } from './manifests';
@@ -17,6 +17,10 @@ export interface RenderOptions {
 }
 
 export const WITHOUT_HELM = process.env.CODER_HA_WITHOUT_HELM === '1';
+/** The Helm majors to run: none without Helm. */
+export const HELM_MAJORS_UNDER_TEST: readonly HelmMajor[] = WITHOUT_HELM ? [] : HELM_MAJORS;
+/** A test that only Helm can run: skipped without Helm. */
+export const testWithHelm = WITHOUT_HELM ? test.skip : test;
 
 export async function renderBoth(values: ValueMap, options: RenderOptions = {}): Promise<Obj[]> {
   const release = options.release ?? 'coder';
