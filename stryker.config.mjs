@@ -9,7 +9,11 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ['src/coder/**/*.ts', 'src/values/**/*.ts'],
   coverageAnalysis: 'perTest',
-  concurrency: 2,
+  // One TypeScript checker and two Jest runners on a 2-core machine: the runners wait on I/O.
+  concurrency: 3,
+  // Reuse earlier results for unchanged code and tests (reports/ is not committed).
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

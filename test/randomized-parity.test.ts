@@ -1,9 +1,10 @@
 /**
  * Randomized parity and behaviour: for random values the schema accepts, Helm 3, Helm 4 and the
  * concrete render agree (on the objects, or on the refusal), every object is a valid Kubernetes
- * object, and the chart's promises hold (test/support/behaviour.ts), worked out from the values. CODER_HA_PROPERTY_RUNS and CODER_HA_PROPERTY_SEED change the
- * case count (default 200) and the seed (fixed by default, printed on failure with the shrunk
- * counterexample).
+ * object, and the chart's promises hold (test/support/behaviour.ts), worked out from the values.
+ * CODER_HA_PROPERTY_RUNS and CODER_HA_PROPERTY_SEED change the case count (default 200) and the
+ * seed (fixed by default, printed on failure with the shrunk counterexample);
+ * CODER_HA_PROPERTY_SHRINK=0 reports the first failing case unshrunk.
  */
 import fc from 'fast-check';
 import { dump } from 'js-yaml';
@@ -20,6 +21,8 @@ import { byKey, Obj, parseManifests } from './support/manifests';
 
 const RUNS = Number(process.env.CODER_HA_PROPERTY_RUNS ?? 200);
 const SEED = Number(process.env.CODER_HA_PROPERTY_SEED ?? 20261127);
+/** Mutation testing only needs to know that a case fails, not the smallest one (shrinking takes long). */
+const SHRINK = process.env.CODER_HA_PROPERTY_SHRINK !== '0';
 const validators = [new KubernetesValidator(CLIENT_OLDEST), new KubernetesValidator(CLIENT_NEWEST)];
 
 interface Tally {
@@ -86,7 +89,7 @@ test(`${RUNS} random values: Helm 3 = Helm 4 = concrete render, Kubernetes-valid
     fc.asyncProperty(valuesArbitrary, releaseName, namespaceName, (values, release, namespace) =>
       checkCase(values, release, namespace, tally),
     ),
-    { numRuns: RUNS, seed: SEED, endOnFailure: false },
+    { numRuns: RUNS, seed: SEED, endOnFailure: !SHRINK },
   );
   // Most cases must render, or the property would test little but the guards.
   expect(tally.rendered).toBeGreaterThan(tally.refused);
