@@ -3,7 +3,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'dist/', 'charts/', 'coverage/', 'build-tmp/', '.tools/', 'src/generated/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'lib/',
+      'dist/',
+      'charts/',
+      'coverage/',
+      'build-tmp/',
+      '.tools/',
+      'src/generated/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,7 +45,7 @@ export default tseslint.config(
   },
   {
     // Jest's own config files are CommonJS.
-    files: ['jest.config.js', 'jest.global-setup.js'],
+    files: ['jest.config.js', 'jest.global-setup.js', 'jest.mutate.config.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
