@@ -27,14 +27,24 @@ export const STANDARD_LABEL_KEYS = [
   'app.kubernetes.io/managed-by',
 ] as const;
 
-/** The official chart's standard labels (selector labels included). */
-export function standardLabels(tokens: TokenRegistry): Record<string, string> {
-  const labels: Record<(typeof STANDARD_LABEL_KEYS)[number], string> = {
+/** The standard labels that say which chart and release made an object, without the selector labels. */
+function provenanceLabels(tokens: TokenRegistry) {
+  return {
     'helm.sh/chart': tokens.scalar(concat(chart.name, lit('-'), chart.version)),
-    ...(selectorLabels(tokens) as Record<'app.kubernetes.io/name' | 'app.kubernetes.io/instance', string>),
     'app.kubernetes.io/part-of': 'coder',
     'app.kubernetes.io/version': tokens.scalar(chart.appVersion),
     'app.kubernetes.io/managed-by': tokens.scalar(release.service),
+  };
+}
+
+/** The official chart's standard labels (selector labels included). */
+export function standardLabels(tokens: TokenRegistry): Record<string, string> {
+  const { 'helm.sh/chart': chartLabel, ...provenance } = provenanceLabels(tokens);
+  // The official chart's order: helm.sh/chart, the selector labels, then the rest.
+  const labels: Record<(typeof STANDARD_LABEL_KEYS)[number], string> = {
+    'helm.sh/chart': chartLabel,
+    ...(selectorLabels(tokens) as Record<'app.kubernetes.io/name' | 'app.kubernetes.io/instance', string>),
+    ...provenance,
   };
   return labels;
 }
@@ -48,12 +58,9 @@ export function standardLabels(tokens: TokenRegistry): Record<string, string> {
  */
 export function auxiliaryPodLabels(tokens: TokenRegistry, component: string): Record<string, string> {
   return {
-    'helm.sh/chart': tokens.scalar(concat(chart.name, lit('-'), chart.version)),
     'app.kubernetes.io/instance': tokens.scalar(release.name),
     'app.kubernetes.io/component': component,
-    'app.kubernetes.io/part-of': 'coder',
-    'app.kubernetes.io/version': tokens.scalar(chart.appVersion),
-    'app.kubernetes.io/managed-by': tokens.scalar(release.service),
+    ...provenanceLabels(tokens),
   };
 }
 

@@ -4,25 +4,13 @@
  * that a bug shared by the template and concrete back-ends fails on behaviour, not only on
  * disagreement between them.
  */
-import { deepEqual, GoValue, isMap } from '../../src/expr/go-semantics';
+import { deepEqual, GoValue, isMap, isTruthy } from '../../src/expr/go-semantics';
 import { invariantViolations, officialSelector } from './invariants';
 
 type Obj = { [key: string]: GoValue };
 const obj = (v: GoValue | undefined): Obj => (isMap(v) ? v : {});
 const list = (v: GoValue | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isMap) as Obj[]) : []);
 const nameOf = (o: Obj): string => String(obj(o.metadata).name);
-
-/** Go template truthiness, as `if` and `empty` read a value. */
-const truthy = (v: GoValue | undefined): boolean =>
-  !(
-    v === undefined ||
-    v === null ||
-    v === false ||
-    v === 0 ||
-    v === '' ||
-    (Array.isArray(v) && v.length === 0) ||
-    (isMap(v) && Object.keys(v).length === 0)
-  );
 
 export interface RenderContext {
   /** The values the templates saw: the user's over the chart's defaults (`resolveValues`). */
@@ -109,24 +97,24 @@ export function behaviourViolations(objects: readonly Obj[], context: RenderCont
 
   // Each HA default: the user's value when given, else the chart's default exactly in HA mode.
   const defaults: [string, GoValue | undefined, GoValue | undefined, boolean, GoValue][] = [
-    ['affinity', podSpec.affinity, coder.affinity, truthy(ha.antiAffinity), antiAffinityDefault(own)],
+    ['affinity', podSpec.affinity, coder.affinity, isTruthy(ha.antiAffinity), antiAffinityDefault(own)],
     [
       'topologySpreadConstraints',
       podSpec.topologySpreadConstraints,
       coder.topologySpreadConstraints,
-      truthy(ha.topologySpread),
+      isTruthy(ha.topologySpread),
       topologySpreadDefault(own),
     ],
-    ['strategy', spec.strategy, coder.strategy, truthy(ha.rollingUpdate), rollingUpdateDefault],
+    ['strategy', spec.strategy, coder.strategy, isTruthy(ha.rollingUpdate), rollingUpdateDefault],
   ];
   for (const [field, rendered, user, enabled, chartDefault] of defaults) {
-    const expected = truthy(user) ? user : highlyAvailable && enabled ? chartDefault : undefined;
+    const expected = isTruthy(user) ? user : highlyAvailable && enabled ? chartDefault : undefined;
     if (!deepEqual(rendered ?? null, expected ?? null)) {
       violations.push(`${field} is ${JSON.stringify(rendered)}, expected ${JSON.stringify(expected)}`);
     }
   }
   const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget');
-  const budgetWanted = highlyAvailable && truthy(obj(ha.podDisruptionBudget).enable);
+  const budgetWanted = highlyAvailable && isTruthy(obj(ha.podDisruptionBudget).enable);
   if (budgets.length !== (budgetWanted ? 1 : 0)) {
     violations.push(`${budgets.length} PodDisruptionBudgets for ${replicas} replicas`);
   }
