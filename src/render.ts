@@ -19,6 +19,25 @@ export interface ReleaseOptions {
   readonly releaseName?: string;
   /** @default "default" */
   readonly namespace?: string;
+  /**
+   * Objects the cluster holds, as Helm's `lookup` would find them during `helm upgrade`. Renders
+   * without a cluster see none (as `helm template` does): give the live coder Deployment here to
+   * render the rollout that a `helm upgrade` from it would get.
+   */
+  readonly liveObjects?: readonly Manifest[];
+}
+
+/** Helm's `lookup` over the given objects: the one with this apiVersion, kind, namespace and name. */
+function lookupIn(objects: readonly Manifest[]): EvalScope['lookup'] {
+  return (apiVersion, kind, namespace, name) => {
+    const found = objects.find((o) => {
+      const metadata = isMap(o.metadata) ? o.metadata : {};
+      return (
+        o.apiVersion === apiVersion && o.kind === kind && metadata.namespace === namespace && metadata.name === name
+      );
+    });
+    return found ?? {};
+  };
 }
 
 /** The values templates see: user layers merged in order, over the chart's defaults, validated. */
@@ -42,6 +61,7 @@ export function scopeFor(values: ValueMap, options: ReleaseOptions = {}): EvalSc
       Revision: 1,
     },
     Chart: chartInfo(),
+    lookup: lookupIn(options.liveObjects ?? []),
   };
 }
 

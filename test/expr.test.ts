@@ -15,12 +15,14 @@ import {
   join,
   len,
   lit,
+  liveContainerImage,
   namesOf,
   ne,
   not,
   omit,
   or,
   Ref,
+  sub,
   ternary,
 } from '../src/expr/expr';
 import { GoValue } from '../src/expr/go-semantics';
@@ -88,6 +90,10 @@ Object.assign(cases, {
   'join-names': join(', ', namesOf(v('env'))),
   'literal-nested': lit({ list: [1, 'two', true, null, { deep: ['x'] }], text: 'a"b\\c' }),
   'literal-release': new Ref('Release', ['Name']),
+  'sub-big': sub(v('big') as Expr<number>, lit(1)),
+  'sub-below-zero': sub(v('zero') as Expr<number>, lit(1)),
+  // `helm template` has no cluster: lookup finds nothing, and there is no live image.
+  'live-image-without-cluster': liveContainerImage(new Ref<string>('Release', ['Namespace']), 'coder', 'coder'),
 });
 
 const scope: EvalScope = {

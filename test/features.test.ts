@@ -258,6 +258,46 @@ describe('pod and container', () => {
     });
   });
 
+  test('a startup probe guards a liveness probe for as long as a migration may take (15 minutes by default)', async () => {
+    // Without liveness nothing restarts a slow start: no startup probe either.
+    expect(containerOf(await renderBoth({}))).not.toHaveProperty('startupProbe');
+    const withLiveness = containerOf(await renderBoth({ coder: { livenessProbe: { enabled: true } } }));
+    const startup = withLiveness.startupProbe as Obj;
+    expect(startup).toMatchObject({ httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, successThreshold: 1 });
+    // Kubernetes runs no liveness probe before the startup probe succeeds: the budget is
+    // period x failures, and Coder says a migration may take up to 15 minutes.
+    expect((startup.periodSeconds as number) * (startup.failureThreshold as number)).toBeGreaterThanOrEqual(15 * 60);
+    const tuned = containerOf(
+      await renderBoth({
+        coder: {
+          livenessProbe: { enabled: true },
+          startupProbe: { periodSeconds: 15, failureThreshold: 120, timeoutSeconds: 2, initialDelaySeconds: 5 },
+        },
+      }),
+    );
+    expect(tuned.startupProbe).toMatchObject({
+      periodSeconds: 15,
+      failureThreshold: 120,
+      timeoutSeconds: 2,
+      initialDelaySeconds: 5,
+    });
+    const switchedOff = containerOf(
+      await renderBoth({ coder: { livenessProbe: { enabled: true }, startupProbe: { enabled: false } } }),
+    );
+    expect(switchedOff).toHaveProperty('livenessProbe');
+    expect(switchedOff).not.toHaveProperty('startupProbe');
+  });
+
+  test('the termination grace period is a value (60 s by default, as the official chart fixes it)', async () => {
+    expect(podSpecOf(await renderBoth({})).terminationGracePeriodSeconds).toBe(60);
+    expect(
+      podSpecOf(await renderBoth({ coder: { terminationGracePeriodSeconds: 300 } })).terminationGracePeriodSeconds,
+    ).toBe(300);
+    expect(
+      podSpecOf(await renderBoth({ coder: { terminationGracePeriodSeconds: 0 } })).terminationGracePeriodSeconds,
+    ).toBe(0);
+  });
+
   test('resources default to the official 2000m/4096Mi; null removes them', async () => {
     expect(containerOf(await renderBoth({})).resources).toEqual({
       limits: { cpu: '2000m', memory: '4096Mi' },

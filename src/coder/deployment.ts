@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { concat, defaultTo, lit, omit, ternary } from '../expr/expr';
+import { and, defaultTo, lit, omit, ternary } from '../expr/expr';
 import {
   BlockNode,
   Document,
@@ -16,10 +16,11 @@ import {
 } from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
-import { chart, release, SubPath, under, valueRef } from '../values/refs';
+import { release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
 import { affinityField, strategyField, topologySpreadField } from './high-availability';
+import { coderImage } from './image';
 import { labelsWithUserLabels, selectorLabels, userMap } from './labels';
 import {
   CODER_NAME,
@@ -30,17 +31,8 @@ import {
   HTTPS_PORT_NAME,
   PROMETHEUS_PORT,
   PROMETHEUS_PORT_NAME,
-  TERMINATION_GRACE_PERIOD_SECONDS,
 } from './names';
 import { containerVolumeMounts, podVolumes } from './pod-storage';
-
-/** `repo:tag`, the tag defaulting to `v<appVersion>` so that an install from git works as is. */
-export const coderImage = () =>
-  concat(
-    valueRef<string>('coder.image.repo'),
-    lit(':'),
-    defaultTo(concat(lit('v'), chart.appVersion), valueRef<string>('coder.image.tag')),
-  );
 
 /** `server`, or `wsproxy server` for a workspace proxy, unless `coder.commandArgs` is given. */
 const coderArgs = () =>
@@ -83,6 +75,24 @@ function probe(key: 'readinessProbe' | 'livenessProbe'): OptionalNode {
     periodSeconds: field('periodSeconds'),
     timeoutSeconds: field('timeoutSeconds'),
     successThreshold: field('successThreshold'),
+    failureThreshold: field('failureThreshold'),
+  });
+}
+
+/**
+ * The startup probe, only beside a liveness probe: Kubernetes runs no liveness probe until it
+ * succeeds, so a database migration may take periodSeconds x failureThreshold (15 minutes by
+ * default) without a restart. Without a liveness probe nothing restarts a slow start.
+ */
+function startupProbe(): OptionalNode {
+  const setting = under('coder.startupProbe');
+  const field = (name: SubPath<'coder.startupProbe'>) => new ScalarNode(setting(name));
+  return new OptionalNode(and(valueRef('coder.livenessProbe.enabled'), setting('enabled')), {
+    httpGet: { path: '/healthz', port: HTTP_PORT_NAME, scheme: 'HTTP' },
+    initialDelaySeconds: field('initialDelaySeconds'),
+    periodSeconds: field('periodSeconds'),
+    timeoutSeconds: field('timeoutSeconds'),
+    successThreshold: 1,
     failureThreshold: field('failureThreshold'),
   });
 }
@@ -135,7 +145,7 @@ export class CoderDeployment extends Construct {
     });
 
     const pod: Record<string, unknown> = {
-      terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+      terminationGracePeriodSeconds: t.scalar(valueRef('coder.terminationGracePeriodSeconds')),
       priorityClassName: t.node(new WithNode(valueRef('coder.priorityClassName'))),
       securityContext: t.node(new WithNode(valueRef('coder.podSecurityContext'))),
       imagePullSecrets: t.node(new WithNode(valueRef('coder.image.pullSecrets'))),
@@ -166,6 +176,7 @@ export class CoderDeployment extends Construct {
       ],
       readinessProbe: t.node(probe('readinessProbe')),
       livenessProbe: t.node(probe('livenessProbe')),
+      startupProbe: t.node(startupProbe()),
       resources: t.node(new WithNode(valueRef('coder.resources'))),
       securityContext: t.node(new WithNode(valueRef('coder.securityContext'))),
       lifecycle: t.node(new WithNode(valueRef('coder.lifecycle'))),

@@ -18,12 +18,15 @@ import {
   hasItemNamed,
   hasKey,
   lit,
+  liveContainerImage,
   lower,
+  ne,
   not,
   or,
   regexReplaceAll,
   struct,
   Structure,
+  sub,
   ternary,
   toInt,
 } from '../expr/expr';
@@ -32,13 +35,15 @@ import { BlockNode, Guard, OptionalNode } from '../tree/nodes';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
 import { appName, userEnvValues } from './conditions';
-import { CODER_NAME, HTTP_PORT } from './names';
+import { coderImage } from './image';
+import { CODER_NAME, CONTAINER_NAME, HTTP_PORT } from './names';
 
 const ha = under('coder.highAvailability');
 const userEnv = (): Expr => valueRef('coder.env');
 
 /** More than one replica: Coder runs in HA mode and the HA defaults apply. */
-export const isHighlyAvailable = (): Expr<boolean> => gt(toInt(valueRef('coder.replicaCount')), lit(1));
+const replicas = (): Expr<number> => toInt(valueRef('coder.replicaCount'));
+export const isHighlyAvailable = (): Expr<boolean> => gt(replicas(), lit(1));
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
@@ -99,8 +104,53 @@ export const affinityField = (): OptionalNode =>
   userOrHighAvailabilityDefault('coder.affinity', ha('antiAffinity'), antiAffinityDefault());
 export const topologySpreadField = (): OptionalNode =>
   userOrHighAvailabilityDefault('coder.topologySpreadConstraints', ha('topologySpread'), topologySpreadDefault());
-export const strategyField = (): OptionalNode =>
-  userOrHighAvailabilityDefault('coder.strategy', ha('rollingUpdate'), rollingUpdateDefault());
+
+// ---- Coder version upgrades --------------------------------------------------------------------
+
+/**
+ * This upgrade changes the Coder image of a live release. Coder migrates its database when a new
+ * version starts, and its upgrade guidance warns that old replicas holding connections may keep
+ * the migration from taking its locks. Only `lookup` can see the live Deployment: renders without
+ * a cluster see none and treat every upgrade as a config change.
+ */
+export const changesCoderVersion = (): Expr => {
+  const live = liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME);
+  return and(not(empty(live)), ne(live, coderImage()));
+};
+
+/**
+ * Coder's "scale to one" without `kubectl scale`: the old ReplicaSet may drop to one replica at
+ * once (maxUnavailable N-1) while the new version's pods start; with one replica or none, the
+ * single old pod stays up until its replacement is ready.
+ */
+const minimalDowntimeRollout = (): Expr =>
+  ternary(
+    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: sub(replicas(), lit(1)) } }),
+    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
+    isHighlyAvailable(),
+  );
+
+/** Coder's "scale to zero": every old replica stops before the new version starts. */
+const cutoverRollout = (): Expr => struct({ type: 'Recreate' });
+
+const versionUpgradeWanted = (): Expr => and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion());
+
+/**
+ * The Deployment strategy: the user's when given; for a Coder version change, the versionUpgrade
+ * mode; else, in HA mode, the surge rollout that never drops below replicaCount ready replicas.
+ */
+export const strategyField = (): OptionalNode => {
+  const user = valueRef('coder.strategy');
+  const chartDefault = ternary(
+    ternary(cutoverRollout(), minimalDowntimeRollout(), eq(ha('versionUpgrade'), lit('cutover'))),
+    rollingUpdateDefault(),
+    versionUpgradeWanted(),
+  );
+  return new OptionalNode(
+    or(not(empty(user)), versionUpgradeWanted(), and(isHighlyAvailable(), ha('rollingUpdate'))),
+    new BlockNode(defaultTo(chartDefault, user)),
+  );
+};
 
 export const podDisruptionBudgetWanted = (): Expr => and(isHighlyAvailable(), ha('podDisruptionBudget.enable'));
 

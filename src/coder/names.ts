@@ -19,4 +19,3 @@ export const PPROF_PORT = 6060;
 export const TLS_MOUNT_ROOT = '/etc/ssl/certs/coder';
 /** Where each `coder.certs.secrets` CA certificate is mounted (`<name>.crt`). */
 export const CA_CERT_ROOT = '/etc/ssl/certs';
-export const TERMINATION_GRACE_PERIOD_SECONDS = 60;

@@ -30,6 +30,11 @@ export interface EvalScope {
   readonly Chart: ChartInfo;
   /** Variables bound by `range` (name without `$`). */
   readonly vars?: ReadonlyMap<string, GoValue>;
+  /**
+   * Helm's `lookup` of a live object. Without a cluster (`helm template`, a client-side dry run,
+   * `coder-chart render`) Helm's lookup finds nothing, which is what its absence means here.
+   */
+  readonly lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoValue;
 }
 
 export function withVar(scope: EvalScope, name: string, value: GoValue): EvalScope {
@@ -313,6 +318,16 @@ export const omit = (map: Expr, ...keys: string[]): Expr =>
     return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
   });
 
+/** Sprig `sub`: `a - b` of integers. */
+export const sub = (a: Expr<number>, b: Expr<number>): Expr<number> =>
+  new Call<number>('sub', [a, b], (s, [x, y]) => {
+    const [xv, yv] = [x.eval(s), y.eval(s)];
+    if (typeof xv !== 'number' || typeof yv !== 'number') {
+      throw new Error(`error calling sub: expected numbers, got ${goKind(xv)} and ${goKind(yv)}`);
+    }
+    return Math.trunc(xv) - Math.trunc(yv);
+  });
+
 /** Sprig `int`: a number as an integer (Go templates compare only numbers of one kind). */
 export const toInt = (value: Expr): Expr<number> =>
   new Call<number>('int', [value], (s, [v]) => {
@@ -492,12 +507,52 @@ class EnvValues extends Expr {
   }
 }
 
+/**
+ * The image of the container named `container` in the live Deployment `name` of `namespace`, or ""
+ * when there is none: a first install, or a render without a cluster (Helm's `lookup` then finds
+ * nothing).
+ */
+export const liveContainerImage = (namespace: Expr<string>, name: string, container: string): Expr<string> =>
+  new LiveContainerImage(namespace, name, container);
+
+class LiveContainerImage extends Expr<string> {
+  public constructor(
+    private readonly namespace: Expr<string>,
+    private readonly name: string,
+    private readonly container: string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): string {
+    const namespace = asString(this.namespace.eval(scope), 'lookup');
+    const live = scope.lookup?.('apps/v1', 'Deployment', namespace, this.name) ?? {};
+    let containers: GoValue = live;
+    for (const key of ['spec', 'template', 'spec', 'containers'])
+      containers = isMap(containers) ? (containers[key] ?? null) : null;
+    if (!Array.isArray(containers)) return '';
+    let image = '';
+    for (const item of containers) {
+      if (isMap(item) && item.name === this.container && typeof item.image === 'string') image = item.image;
+    }
+    return image;
+  }
+  public toGo(): string {
+    const args = [
+      ['namespace', this.namespace.toGo()],
+      ['name', goString(this.name)],
+      ['container', goString(this.container)],
+    ];
+    return `(include ${goString(LIVE_IMAGE_HELPER)} (dict${args.map(([k, v]) => ` ${goString(k)} ${v}`).join('')}))`;
+  }
+}
+
 export const NAMES_HELPER = 'coder-ha.names';
 export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
 export const ENV_VALUES_HELPER = 'coder-ha.envValues';
 export const PREFIX_EACH_HELPER = 'coder-ha.prefixEach';
 export const MISSING_FROM_HELPER = 'coder-ha.missingFrom';
 export const DUPLICATES_HELPER = 'coder-ha.duplicates';
+export const LIVE_IMAGE_HELPER = 'coder-ha.liveImage';
 
 /**
  * Named templates the expressions call through `include`. They are emitted into `_helpers.tpl`;
@@ -547,6 +602,17 @@ export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
     '{{- end -}}',
     '{{- end -}}',
     '{{- toJson $values -}}',
+  ].join('\n'),
+  [LIVE_IMAGE_HELPER]: [
+    '{{- /* The image of container .container in the live Deployment .name of .namespace; "" without one. */ -}}',
+    '{{- $live := lookup "apps/v1" "Deployment" .namespace .name -}}',
+    '{{- $image := "" -}}',
+    '{{- range (dig "spec" "template" "spec" "containers" (list) $live) -}}',
+    '{{- if eq .name $.container -}}',
+    '{{- $image = .image -}}',
+    '{{- end -}}',
+    '{{- end -}}',
+    '{{- $image -}}',
   ].join('\n'),
   [DUPLICATES_HELPER]: [
     '{{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}',

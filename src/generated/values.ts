@@ -86,12 +86,14 @@ export type Values = {
     };
     /** Number of coderd replicas. Above 1, Coder runs highly available: every replica must use the same external Postgres (CODER_PG_CONNECTION_URL). */
     readonly replicaCount?: number;
-    /** Deployment update strategy. Empty uses the chart's default. */
+    /** Deployment update strategy; yours replaces the chart's for every upgrade, version upgrades included. Empty uses the chart's: the surge rollout of highAvailability.rollingUpdate, and highAvailability.versionUpgrade when the Coder version changes. */
     readonly strategy?: V1DeploymentStrategy;
     /** Run a workspace proxy (`coder wsproxy server`) instead of coderd. */
     readonly workspaceProxy?: boolean;
     /** Container lifecycle hooks for coderd. */
     readonly lifecycle?: V1Lifecycle;
+    /** Seconds Kubernetes waits after SIGTERM before it kills coderd: time to finish requests and hand over its connections (the official chart fixes 60). */
+    readonly terminationGracePeriodSeconds?: number;
     /** Resources of the coderd container. Your keys override the default's; `null` removes all (Helm merges an empty map `{}` into the default, so `{}` keeps it). */
     readonly resources?: V1ResourceRequirements;
     /** Readiness probe on /healthz. The defaults take a hung replica out of the Service endpoints within 13 s (periodSeconds x failureThreshold + timeoutSeconds), so the others serve its traffic. */
@@ -122,6 +124,19 @@ export type Values = {
       /** Consecutive successes needed after a failure; Kubernetes requires 1 for liveness. */
       readonly successThreshold?: number;
       /** Consecutive failures before the probe counts as failed. */
+      readonly failureThreshold?: number;
+    };
+    /** Startup probe on /healthz, set only while livenessProbe is enabled: it holds the liveness probe off while coderd starts, so that a database migration (Coder: typically 4-7 minutes, up to 15) is not killed. Without a liveness probe nothing restarts a slow start, so none is needed. */
+    readonly startupProbe?: {
+      /** Whether the probe is set when livenessProbe is enabled. */
+      readonly enabled?: boolean;
+      /** Seconds after start before the first probe. */
+      readonly initialDelaySeconds?: number;
+      /** Seconds between probes. */
+      readonly periodSeconds?: number;
+      /** Seconds before a probe times out. */
+      readonly timeoutSeconds?: number;
+      /** Failed probes before the container is restarted; with periodSeconds it is the time a start (a migration) may take: 90 x 10 s = 15 minutes. */
       readonly failureThreshold?: number;
     };
     /** Extra CA certificates trusted by coderd. */
@@ -321,7 +336,7 @@ export type Values = {
     readonly commandArgs?: Array<string>;
     /** IP family of the pod IPs. With IPv6 the relay URL puts the pod IP in brackets (http://[$(KUBE_POD_IP)]:8080), which the official chart does not (official issue #27266). */
     readonly podIPFamily?: "IPv4" | "IPv6";
-    /** Defaults applied only when coder.replicaCount is above 1; each can be switched off, and your own affinity, topologySpreadConstraints or strategy replaces the matching default. */
+    /** Defaults applied only when coder.replicaCount is above 1 (versionUpgrade at any count); each can be switched off, and your own affinity, topologySpreadConstraints or strategy replaces the matching default. */
     readonly highAvailability?: {
       /** A PodDisruptionBudget so that voluntary disruptions (node drains, upgrades) take down at most maxUnavailable replicas at a time. */
       readonly podDisruptionBudget?: {
@@ -336,6 +351,8 @@ export type Values = {
       readonly topologySpread?: boolean;
       /** Roll out with maxUnavailable 0 and maxSurge 1, so a rollout never drops below replicaCount ready replicas. */
       readonly rollingUpdate?: boolean;
+      /** How a helm upgrade that changes the Coder image rolls out (the chart compares with the live Deployment through lookup; renders without a cluster see no live Deployment and roll out as a config change). minimalDowntime: at most one old replica keeps running while the new version migrates the database, as Coder's upgrade guidance does by scaling to one; cutover: every old replica stops before the new version starts (scaling to zero); rolling: the ordinary surge rollout, which Coder warns may fail during migrations. */
+      readonly versionUpgrade?: "minimalDowntime" | "cutover" | "rolling";
     };
     /** A headless Service (coder-headless) whose DNS name resolves to the IP of every ready coderd pod: what `helm test` uses to reach each replica's relay address. */
     readonly headlessService?: {
@@ -404,6 +421,7 @@ export type ValuePath =
   | "coder.strategy"
   | "coder.workspaceProxy"
   | "coder.lifecycle"
+  | "coder.terminationGracePeriodSeconds"
   | "coder.resources"
   | "coder.readinessProbe"
   | "coder.readinessProbe.enabled"
@@ -419,6 +437,12 @@ export type ValuePath =
   | "coder.livenessProbe.timeoutSeconds"
   | "coder.livenessProbe.successThreshold"
   | "coder.livenessProbe.failureThreshold"
+  | "coder.startupProbe"
+  | "coder.startupProbe.enabled"
+  | "coder.startupProbe.initialDelaySeconds"
+  | "coder.startupProbe.periodSeconds"
+  | "coder.startupProbe.timeoutSeconds"
+  | "coder.startupProbe.failureThreshold"
   | "coder.certs"
   | "coder.certs.secrets"
   | "coder.affinity"
@@ -475,6 +499,7 @@ export type ValuePath =
   | "coder.highAvailability.antiAffinity"
   | "coder.highAvailability.topologySpread"
   | "coder.highAvailability.rollingUpdate"
+  | "coder.highAvailability.versionUpgrade"
   | "coder.headlessService"
   | "coder.headlessService.enable"
   | "coder.helmTest"

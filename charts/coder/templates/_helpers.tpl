@@ -43,6 +43,17 @@
 {{- end -}}
 {{- toJson $values -}}
 {{- end -}}
+{{- define "coder-ha.liveImage" -}}
+{{- /* The image of container .container in the live Deployment .name of .namespace; "" without one. */ -}}
+{{- $live := lookup "apps/v1" "Deployment" .namespace .name -}}
+{{- $image := "" -}}
+{{- range (dig "spec" "template" "spec" "containers" (list) $live) -}}
+{{- if eq .name $.container -}}
+{{- $image = .image -}}
+{{- end -}}
+{{- end -}}
+{{- $image -}}
+{{- end -}}
 {{- define "coder-ha.duplicates" -}}
 {{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}
 {{- $seen := dict -}}

@@ -1,0 +1,132 @@
+/**
+ * Coder version upgrades: the rollout a `helm upgrade` gets from the live Deployment it finds
+ * (Helm's `lookup`, given to the concrete render as `liveObjects`). Coder's upgrade guidance: old
+ * replicas holding database connections may keep a new version from migrating, so before a
+ * version change scale to one (minimal downtime) or to zero (a clean cutover). The e2e suite
+ * watches the same rollouts in a control plane.
+ */
+import { chartInfo } from '../src/chart-meta';
+import { Manifest } from '../src/backends/concrete';
+import { renderManifests, ValueMap } from '../src/render';
+import { findObject, Obj } from './support/manifests';
+
+const NAMESPACE = 'coder-prod';
+const POSTGRES = { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } } };
+const DEFAULT_IMAGE = `ghcr.io/coder/coder:v${chartInfo().AppVersion}`;
+
+/** A live coder Deployment as the cluster holds it, running `image`. */
+function liveDeployment(image: string, namespace = NAMESPACE): Manifest {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'coder', namespace },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: 'coder', image },
+            { name: 'log-shipper', image: 'example/shipper:1' },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function strategy(replicaCount: number, coder: ValueMap = {}, live: Manifest[] = []): Obj | undefined {
+  const values = { coder: { replicaCount, env: [POSTGRES], ...coder } };
+  const objects = renderManifests([values], {
+    releaseName: 'team-coder',
+    namespace: NAMESPACE,
+    liveObjects: live,
+  }) as Obj[];
+  return (findObject(objects, 'Deployment', 'coder').spec as Obj).strategy as Obj | undefined;
+}
+
+/**
+ * What the Deployment controller allows for a strategy with `replicas`: how many old-version
+ * pods may still run while new-version pods start, and whether the rollout may ever run fewer
+ * than `replicas` ready pods. Only integer surge/unavailable figures are rendered by the chart.
+ */
+function rolloutBounds(s: Obj | undefined, replicas: number): { oldPodsWhileNewStart: number; minReady: number } {
+  if (s?.type === 'Recreate') return { oldPodsWhileNewStart: 0, minReady: 0 };
+  // Kubernetes' default rolling update: 25 % surge (rounded up) and 25 % unavailable (rounded down).
+  const rolling = (s?.rollingUpdate ?? { maxSurge: '25%', maxUnavailable: '25%' }) as Obj;
+  const figure = (v: unknown, round: (x: number) => number) =>
+    typeof v === 'string' ? round((replicas * Number(v.replace('%', ''))) / 100) : Number(v);
+  const maxUnavailable = figure(rolling.maxUnavailable, Math.floor);
+  const maxSurge = figure(rolling.maxSurge, Math.ceil);
+  // With no surge the controller must first take old pods down: a surge of 0 and an
+  // unavailability of 0 is refused by Kubernetes, so both can't be zero here.
+  expect(maxSurge + maxUnavailable).toBeGreaterThan(0);
+  return { oldPodsWhileNewStart: replicas - maxUnavailable, minReady: replicas - maxUnavailable };
+}
+
+describe('a helm upgrade that changes the Coder version', () => {
+  const upgradeFrom = [liveDeployment('ghcr.io/coder/coder:v2.20.0')];
+
+  test.each([1, 2, 3, 5, 7])(
+    'minimal downtime (default), %i replica(s): at most one old replica runs while the new version starts',
+    (replicas) => {
+      const s = strategy(replicas, {}, upgradeFrom);
+      expect(s?.type).toBe('RollingUpdate');
+      expect(rolloutBounds(s, replicas).oldPodsWhileNewStart).toBe(Math.min(replicas, 1));
+    },
+  );
+
+  test.each([1, 2, 3, 5])('cutover, %i replica(s): no old replica runs while the new version starts', (replicas) => {
+    const s = strategy(replicas, { highAvailability: { versionUpgrade: 'cutover' } }, upgradeFrom);
+    expect(s).toEqual({ type: 'Recreate' });
+    expect(rolloutBounds(s, replicas).oldPodsWhileNewStart).toBe(0);
+  });
+
+  test('rolling keeps the surge rollout, which Coder warns may fail during migrations', () => {
+    const s = strategy(3, { highAvailability: { versionUpgrade: 'rolling' } }, upgradeFrom);
+    expect(rolloutBounds(s, 3)).toEqual({ oldPodsWhileNewStart: 3, minReady: 3 });
+  });
+
+  test('an explicit tag counts as a change only when the image differs', () => {
+    const changedTag = strategy(3, { image: { tag: 'v2.21.0' } }, [liveDeployment('ghcr.io/coder/coder:v2.20.0')]);
+    expect(rolloutBounds(changedTag, 3).oldPodsWhileNewStart).toBe(1);
+    const changedRepo = strategy(3, { image: { repo: 'registry.example.com/coder' } }, [liveDeployment(DEFAULT_IMAGE)]);
+    expect(rolloutBounds(changedRepo, 3).oldPodsWhileNewStart).toBe(1);
+    // The default tag written out is the same image: a config change.
+    const sameImage = strategy(3, { image: { tag: `v${chartInfo().AppVersion}` } }, [liveDeployment(DEFAULT_IMAGE)]);
+    expect(rolloutBounds(sameImage, 3)).toEqual({ oldPodsWhileNewStart: 3, minReady: 3 });
+  });
+
+  test('your own coder.strategy wins over the version-upgrade rollout', () => {
+    const own = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } };
+    expect(strategy(3, { strategy: own }, upgradeFrom)).toEqual(own);
+  });
+});
+
+describe('every other upgrade keeps the zero-downtime surge rollout', () => {
+  test.each([2, 3, 5])('config-only upgrade of %i replicas: never below replicaCount ready', (replicas) => {
+    const s = strategy(replicas, { env: [POSTGRES, { name: 'CODER_VERBOSE', value: 'true' }] }, [
+      liveDeployment(DEFAULT_IMAGE),
+    ]);
+    expect(s).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(rolloutBounds(s, replicas).minReady).toBe(replicas);
+  });
+
+  test('an install (no live Deployment) and a render without a cluster get the surge rollout', () => {
+    expect(strategy(3)).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(strategy(1)).toBeUndefined();
+  });
+
+  test("a Deployment named coder in another namespace is another release's", () => {
+    const elsewhere = [liveDeployment('ghcr.io/coder/coder:v2.20.0', 'coder-staging')];
+    expect(strategy(3, {}, elsewhere)).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+  });
+
+  test('the coder container is found by name, not by position', () => {
+    const live = liveDeployment(DEFAULT_IMAGE);
+    const podSpec = ((live.spec as Obj).template as Obj).spec as Obj;
+    podSpec.containers = [...(podSpec.containers as Obj[])].reverse();
+    expect(rolloutBounds(strategy(3, {}, [live]), 3).minReady).toBe(3);
+  });
+});
