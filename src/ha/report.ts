@@ -22,7 +22,7 @@ const POSTGRES = { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: {
 /**
  * The official chart's defaults, in this chart's values, for everything the figures read:
  * its anti-affinity (weight 1, on the literal release name `coder`), no PodDisruptionBudget,
- * no spread, Kubernetes' default rolling update, and a readiness probe that sets only
+ * no spread, Kubernetes' default rolling update (for Coder version changes too), and a readiness probe that sets only
  * initialDelaySeconds (so Kubernetes' 10 s period, 3 failures and 1 s timeout apply).
  */
 export const OFFICIAL_DEFAULTS: ValueMap = {
@@ -31,6 +31,7 @@ export const OFFICIAL_DEFAULTS: ValueMap = {
     antiAffinity: false,
     topologySpread: false,
     rollingUpdate: false,
+    versionUpgrade: 'rolling',
   },
   affinity: {
     podAntiAffinity: {

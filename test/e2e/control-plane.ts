@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../src/paths';
+import { kwokArgs, kwokBinary } from './kwok';
 
 export const KUBERNETES_VERSION = 'v1.36.3';
 export const ETCD_VERSION = 'v3.6.8';
@@ -221,6 +222,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+export interface ControlPlaneOptions {
+  /**
+   * Nodes get simulated kubelets (kwok, started by the caller) that post heartbeats: the node
+   * lifecycle controller then runs, as in a real cluster, and taints and evicts after a node
+   * failure. Pods tolerate a NotReady or unreachable node for EVICTION_TOLERATION_SECONDS
+   * instead of Kubernetes' default 300 s, so that a node failure is watched in seconds.
+   */
+  readonly simulatedKubelets?: boolean;
+}
+
+/** How long pods tolerate a failed node before eviction, with simulated kubelets (default: 300 s). */
+export const EVICTION_TOLERATION_SECONDS = 2;
+
 export class ControlPlane {
   private readonly children: ChildProcess[] = [];
 
@@ -230,7 +244,7 @@ export class ControlPlane {
     public readonly apiPort: number,
   ) {}
 
-  public static async start(): Promise<ControlPlane> {
+  public static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
     const bin = binDir();
     const dir = mkdtempSync(join(tmpdir(), 'coder-ha-e2e-'));
     generateCertificates(dir);
@@ -263,6 +277,12 @@ export class ControlPlane {
         '--service-cluster-ip-range=10.96.0.0/16',
         '--authorization-mode=Node,RBAC',
         '--allow-privileged=true',
+        ...(options.simulatedKubelets
+          ? [
+              `--default-not-ready-toleration-seconds=${EVICTION_TOLERATION_SECONDS}`,
+              `--default-unreachable-toleration-seconds=${EVICTION_TOLERATION_SECONDS}`,
+            ]
+          : []),
         '--v=1',
       ]);
       await plane.waitReady(120);
@@ -275,8 +295,9 @@ export class ControlPlane {
         '--leader-elect=false',
         '--bind-address=127.0.0.1',
         `--secure-port=${cmPort}`,
-        // No kubelets heartbeat for the fake nodes: keep the node lifecycle controller from tainting them.
-        '--controllers=*,-nodelifecycle',
+        // Without simulated kubelets nothing heartbeats for the fake nodes: keep the node
+        // lifecycle controller from tainting them. With them it runs, checking every second.
+        ...(options.simulatedKubelets ? ['--node-monitor-period=1s'] : ['--controllers=*,-nodelifecycle']),
         '--v=1',
       ]);
       plane.spawn('kube-scheduler', join(bin, 'kube-scheduler'), [
@@ -288,6 +309,7 @@ export class ControlPlane {
         `--secure-port=${schedulerPort}`,
         '--v=1',
       ]);
+      if (options.simulatedKubelets) plane.spawn('kwok', kwokBinary(), kwokArgs(plane.kubeconfigPath));
     } catch (err) {
       await plane.stop();
       throw err;
