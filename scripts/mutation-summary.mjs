@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes the mutation score per file and every surviving mutant from StrykerJS's JSON report
 // (reports/mutation/mutation.json) into docs/testing.md, between the mutation markers.
-// `npm run mutate` runs it after Stryker; explanations of survivors live in
-// docs/mutation-survivors.md, keyed by file and line, and are shown beside each survivor.
+// `npm run mutate` runs it after Stryker. Why a survivor survives is written in
+// docs/mutation-survivors.md, one table row per `file:line`, and shown beside it; a survivor in
+// src/coder without an explanation makes this script exit 1 (kill it with a test, or explain it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,14 @@ const report = JSON.parse(readFileSync(join(root, 'reports', 'mutation', 'mutati
 const docPath = join(root, 'docs', 'testing.md');
 const START = '<!-- mutation:start -->';
 const END = '<!-- mutation:end -->';
+
+const survivorsDoc = join(root, 'docs', 'mutation-survivors.md');
+/** `src/coder/x.ts:12` -> why the mutants on that line survive, from docs/mutation-survivors.md. */
+const explanations = new Map();
+for (const line of readFileSync(survivorsDoc, 'utf8').split('\n')) {
+  const cells = /^\|\s*`([^`]+:\d+)`\s*\|(.*)\|\s*$/.exec(line);
+  if (cells) explanations.set(cells[1], cells[2].trim());
+}
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
@@ -31,6 +40,7 @@ const rows = files.map(([name, f]) => {
   return `| \`${name}\` | ${c.score.toFixed(1)} % | ${c.detected} (${c.timedOut} by timeout) | ${c.undetected} | ${c.invalid} |`;
 });
 
+const unexplained = [];
 const survivors = files.flatMap(([name, f]) => {
   const lines = f.source.split('\n');
   return f.mutants
@@ -43,7 +53,9 @@ const survivors = files.flatMap(([name, f]) => {
         .replace(/\s+/g, ' ')
         .replace(/\|/g, '\\|')
         .slice(0, 60);
-      return `| \`${name}:${line}\` | ${m.status} | ${m.mutatorName} | \`${code}\` → \`${replacement}\` |`;
+      const why = explanations.get(`${name}:${line}`) ?? '';
+      if (!why && name.startsWith('src/coder/')) unexplained.push(`${name}:${line}`);
+      return `| \`${name}:${line}\` | ${m.status} | ${m.mutatorName} | \`${code}\` → \`${replacement}\` | ${why} |`;
     });
 });
 
@@ -63,8 +75,8 @@ const section = [
   'Why each survivor in src/coder survives, or the test that now kills it, is in',
   '[mutation-survivors.md](mutation-survivors.md).',
   '',
-  '| where | status | mutator | code → mutant |',
-  '|---|---|---|---|',
+  '| where | status | mutator | code → mutant | why it survives |',
+  '|---|---|---|---|---|',
   ...survivors,
   END,
 ].join('\n');
@@ -77,3 +89,10 @@ writeFileSync(docPath, doc.slice(0, start) + section + doc.slice(end + END.lengt
 process.stderr.write(
   `mutation summary: ${all.score.toFixed(1)} %, ${survivors.length} survivors, written to docs/testing.md\n`,
 );
+if (unexplained.length > 0) {
+  process.stderr.write(
+    `${unexplained.length} survivor(s) in src/coder have no explanation in docs/mutation-survivors.md ` +
+      `(kill each with a test, or add a row for its file:line):\n  ${[...new Set(unexplained)].join('\n  ')}\n`,
+  );
+  process.exit(1);
+}

@@ -56,10 +56,15 @@ function rolloutBounds(s: Obj | undefined, replicas: number): { oldPodsWhileNewS
     typeof v === 'string' ? round((replicas * Number(v.replace('%', ''))) / 100) : Number(v);
   const maxUnavailable = figure(rolling.maxUnavailable, Math.floor);
   const maxSurge = figure(rolling.maxSurge, Math.ceil);
-  // With no surge the controller must first take old pods down: a surge of 0 and an
-  // unavailability of 0 is refused by Kubernetes, so both can't be zero here.
+  // Kubernetes refuses a surge and an unavailability both 0.
   expect(maxSurge + maxUnavailable).toBeGreaterThan(0);
-  return { oldPodsWhileNewStart: replicas - maxUnavailable, minReady: replicas - maxUnavailable };
+  // With a surge the controller creates new pods before it takes old ones down, so for a
+  // moment every old pod runs beside a starting new one; without, new pods are only created
+  // once the old ReplicaSet is down to replicas - maxUnavailable.
+  return {
+    oldPodsWhileNewStart: maxSurge > 0 ? replicas : replicas - maxUnavailable,
+    minReady: replicas - maxUnavailable,
+  };
 }
 
 describe('a helm upgrade that changes the Coder version', () => {

@@ -119,13 +119,15 @@ export const changesCoderVersion = (): Expr => {
 };
 
 /**
- * Coder's "scale to one" without `kubectl scale`: the old ReplicaSet may drop to one replica at
- * once (maxUnavailable N-1) while the new version's pods start; with one replica or none, the
- * single old pod stays up until its replacement is ready.
+ * Coder's "scale to one" without `kubectl scale`: the old ReplicaSet drops to one replica
+ * (maxUnavailable N-1) before any pod of the new version is created (maxSurge 0: the Deployment
+ * controller may not add a new pod until the old ones are told to stop), and that one keeps
+ * serving while the new version migrates. With one replica, the single old pod stays up until
+ * its replacement is ready.
  */
 const minimalDowntimeRollout = (): Expr =>
   ternary(
-    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: sub(replicas(), lit(1)) } }),
+    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: sub(replicas(), lit(1)) } }),
     struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
     isHighlyAvailable(),
   );
