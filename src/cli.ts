@@ -33,18 +33,53 @@ Values options (render, validate), applied as Helm applies them:
                            a=true boolean, a=null deletes, a[0].b=c, a={x,y}, \\, and \\. escape).
   --set-string a.b=c       The same, keeping every value a string. All --set come before all
                            --set-string, whatever their order on the line (as in Helm).
+Release options (render, validate; guards and names depend on them):
+  --release NAME           Release name (default: release-name), checked as Helm checks it.
+  -n, --namespace NS       Namespace (default: default), a Kubernetes namespace name.
 Render options:
-  --release NAME           Release name (default: release-name).
-  -n, --namespace NS       Namespace (default: default).
   --output-dir DIR         Write one file per object and a kustomization.yaml into DIR (new or
                            empty) instead of printing; then: kubectl apply -k DIR
                              coder-chart render --release coder -n coder -f ha.yaml --output-dir out/
 
-Exit status: 0 done; 1 the values are refused (schema or chart rule; nothing is printed on
-stdout); 2 a usage error.
+Exit status:
+  0  done (render printed or wrote the manifests; validate found the values valid)
+  1  the values are refused by the schema or a chart rule (nothing is printed on stdout)
+  2  a usage error: an unknown command or option, a malformed --set, a bad release or namespace
+  3  an input or output error: a values file that cannot be read or parsed, an --output-dir
+     that is not empty or cannot be written
 `;
 
+/** The command line itself is wrong: exit 2, with the usage text. */
 class UsageError extends Error {}
+/** A file to read or a directory to write is not usable: exit 3, without the usage text. */
+class InputOutputError extends Error {}
+
+/** Helm's release name rule (chartutil.ValidateReleaseName): a DNS subdomain of at most 53. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RELEASE_NAME_MAX = 53;
+/** A Kubernetes namespace name: a DNS label of at most 63. */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAMESPACE_NAME_MAX = 63;
+
+function checkReleaseName(name: string): string {
+  if (!RELEASE_NAME.test(name) || name.length > RELEASE_NAME_MAX) {
+    throw new UsageError(
+      `invalid release name ${JSON.stringify(name)}: as in Helm it must match ${RELEASE_NAME.source} ` +
+        `and be at most ${RELEASE_NAME_MAX} characters (lower-case letters, digits, '-' and '.')`,
+    );
+  }
+  return name;
+}
+
+function checkNamespace(name: string): string {
+  if (!NAMESPACE_NAME.test(name) || name.length > NAMESPACE_NAME_MAX) {
+    throw new UsageError(
+      `invalid namespace ${JSON.stringify(name)}: a Kubernetes namespace is at most ${NAMESPACE_NAME_MAX} ` +
+        `lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    );
+  }
+  return name;
+}
 
 interface Options {
   files: string[];
@@ -60,16 +95,16 @@ function readValuesFile(path: string): ValueMap {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read values file ${path}: ${(err as Error).message}`);
+    throw new InputOutputError(`cannot read values file ${path}: ${(err as Error).message}`);
   }
   try {
     return parseValuesYaml(text, path);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new InputOutputError((err as Error).message);
   }
 }
 
-function parseOptions(args: string[], allowRelease: boolean): Options {
+function parseOptions(args: string[], allowOutputDir: boolean): Options {
   const options: Options = { files: [], sets: [], setStrings: [] };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] =
@@ -85,9 +120,9 @@ function parseOptions(args: string[], allowRelease: boolean): Options {
     if (flag === '-f' || flag === '--values') options.files.push(value());
     else if (flag === '--set') options.sets.push(value());
     else if (flag === '--set-string') options.setStrings.push(value());
-    else if (allowRelease && flag === '--release') options.release = value();
-    else if (allowRelease && (flag === '-n' || flag === '--namespace')) options.namespace = value();
-    else if (allowRelease && flag === '--output-dir') options.outputDir = value();
+    else if (flag === '--release') options.release = checkReleaseName(value());
+    else if (flag === '-n' || flag === '--namespace') options.namespace = checkNamespace(value());
+    else if (allowOutputDir && flag === '--output-dir') options.outputDir = value();
     else throw new UsageError(`unknown option ${args[i]}`);
   }
   return options;
@@ -130,7 +165,10 @@ export function main(argv: string[]): number {
       }
       case 'validate': {
         const options = parseOptions(rest, false);
-        checkGuards(resolveValues([userValues(options)]));
+        checkGuards(resolveValues([userValues(options)]), {
+          releaseName: options.release,
+          namespace: options.namespace,
+        });
         process.stdout.write('values are valid\n');
         return 0;
       }
@@ -152,14 +190,17 @@ export function main(argv: string[]): number {
       process.stderr.write(`coder-chart: values are not valid:\n${err.problems.map(formatProblem).join('\n')}\n`);
       return 1;
     }
-    if (
-      err instanceof GuardError ||
-      err instanceof SetSyntaxError ||
-      err instanceof NeedsHelmError ||
-      err instanceof OutputDirError
-    ) {
+    if (err instanceof SetSyntaxError) {
+      process.stderr.write(`coder-chart: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof GuardError || err instanceof NeedsHelmError) {
       process.stderr.write(`coder-chart: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof InputOutputError || err instanceof OutputDirError) {
+      process.stderr.write(`coder-chart: ${err.message}\n`);
+      return 3;
     }
     throw err;
   }

@@ -22,6 +22,16 @@ export function objectFileName(manifest: Manifest, index: number): string {
 
 /** Writes the files and returns the kustomization's resources; refuses a non-empty directory. */
 export function writeOutputDir(dir: string, manifests: readonly Manifest[]): string[] {
+  try {
+    return writeFiles(dir, manifests);
+  } catch (err) {
+    if (err instanceof OutputDirError) throw err;
+    // A file where the directory should be, no permission, a full disk: say where and why.
+    throw new OutputDirError(`cannot write into ${dir}: ${(err as Error).message}`);
+  }
+}
+
+function writeFiles(dir: string, manifests: readonly Manifest[]): string[] {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new OutputDirError(`${dir} is not empty: give a new or empty directory (nothing was written)`);
   }

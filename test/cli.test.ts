@@ -92,7 +92,7 @@ describe('render', () => {
 
   test('a --set form Helm does not document is an error, never a misparse', () => {
     const run = coderChart(['render', '--set', 'coder.replicaCount']);
-    expect(run).toMatchObject({ status: 1, stdout: '' });
+    expect(run).toMatchObject({ status: 2, stdout: '' });
     expect(run.stderr).toContain('--set "coder.replicaCount": key "coder.replicaCount" has no value');
   });
 
@@ -111,14 +111,80 @@ describe('render', () => {
     expect(built.status).toBe(0);
     expect(parseManifests(built.stdout).map(objectKey).sort()).toEqual(installed.map(objectKey).sort());
     const again = coderChart(['render', '-f', HA_EXAMPLE, '--output-dir', out]);
-    expect(again.status).toBe(1);
+    expect(again).toMatchObject({ status: 3, stdout: '' });
     expect(again.stderr).toContain('is not empty');
   });
+});
 
-  test('a missing values file is a usage error naming it', () => {
+describe('exit codes: 0 done, 1 refused values, 2 usage, 3 input or output', () => {
+  test('the help text documents each', () => {
+    const help = coderChart(['help']).stdout;
+    for (const code of ['0', '1', '2', '3']) expect(help).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+  });
+
+  test('a missing values file: exit 3 naming it, without the usage text', () => {
     const run = coderChart(['render', '-f', '/nonexistent/values.yaml']);
-    expect(run.status).toBe(2);
+    expect(run).toMatchObject({ status: 3, stdout: '' });
     expect(run.stderr).toContain('cannot read values file /nonexistent/values.yaml');
+    expect(run.stderr).not.toContain('Usage:');
+  });
+
+  test('a values file that is not YAML: exit 3, without the usage text', () => {
+    const file = join(scratch(), 'broken.yaml');
+    writeFileSync(file, 'coder:\n  replicaCount: [3\n');
+    const run = coderChart(['validate', '-f', file]);
+    expect(run).toMatchObject({ status: 3, stdout: '' });
+    expect(run.stderr).toContain(file);
+    expect(run.stderr).not.toContain('Usage:');
+  });
+
+  test('an --output-dir that cannot be written: exit 3 naming it', () => {
+    const file = join(scratch(), 'a-file');
+    writeFileSync(file, 'not a directory');
+    const run = coderChart(['render', '--output-dir', join(file, 'out')]);
+    expect(run).toMatchObject({ status: 3, stdout: '' });
+    expect(run.stderr).toContain(`cannot write into ${join(file, 'out')}`);
+  });
+
+  test.each([
+    ['Coder_Bad', 'invalid release name "Coder_Bad"'],
+    ['-coder', 'invalid release name "-coder"'],
+    ['c'.repeat(54), 'at most 53 characters'],
+  ])('release %s is refused as Helm refuses it: exit 2', (release, message) => {
+    for (const command of ['render', 'validate']) {
+      const run = coderChart([command, '--release', release]);
+      expect(run).toMatchObject({ status: 2, stdout: '' });
+      expect(run.stderr).toContain(message);
+    }
+  });
+
+  test('release names Helm accepts are accepted', () => {
+    for (const release of ['coder', 'team-coder.v2', 'c'.repeat(53)]) {
+      expect(coderChart(['validate', '--release', release]).status).toBe(0);
+    }
+  });
+
+  test.each(['Coder', 'coder_prod', 'n'.repeat(64), 'coder.prod'])('namespace %s is refused: exit 2', (ns) => {
+    const run = coderChart(['render', '-n', ns]);
+    expect(run).toMatchObject({ status: 2, stdout: '' });
+    expect(run.stderr).toContain(`invalid namespace ${JSON.stringify(ns)}`);
+  });
+
+  test('validate takes the release and namespace: a guard that depends on them refuses', () => {
+    const relayOnService = [
+      '--set',
+      'coder.env[0].name=CODER_DERP_SERVER_RELAY_URL',
+      '--set',
+      'coder.env[0].value=http://coder.coder-prod.svc:8080',
+    ];
+    expect(coderChart(['validate', '-n', 'coder-prod', ...relayOnService]).status).toBe(1);
+    expect(coderChart(['validate', '--namespace', 'other', ...relayOnService]).status).toBe(0);
+  });
+
+  test('a malformed --set is a usage error: exit 2', () => {
+    const run = coderChart(['validate', '--set', 'coder.replicaCount']);
+    expect(run).toMatchObject({ status: 2, stdout: '' });
+    expect(run.stderr).toContain('coder.replicaCount');
   });
 });
 

@@ -343,3 +343,24 @@ testWithHelm('NOTES summarise the HA state after install (Helm 4 dry run)', asyn
   expect(notes).toContain('Placement: spread over zones and nodes');
   expect(notes).toContain('helm test coder --namespace coder --logs');
 });
+
+testWithHelm('NOTES for a release scaled to zero say so, not "Single replica"', async () => {
+  const notesFor = async (replicas: number) => {
+    const run = await helm(4, [
+      'install',
+      'coder',
+      CHART_DIR,
+      '--namespace',
+      'coder',
+      '--dry-run=client',
+      '--set',
+      `coder.replicaCount=${replicas}`,
+    ]);
+    expect(run.stderr).toBe('');
+    return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+  };
+  const zero = await notesFor(0);
+  expect(zero).toContain('Scaled to zero: no coderd runs');
+  expect(zero).not.toContain('Single replica');
+  expect(await notesFor(1)).toContain('Single replica');
+});
