@@ -154,6 +154,8 @@ export function main(argv: string[]): number {
         const manifests = renderManifests([userValues(options)], {
           releaseName: options.release,
           namespace: options.namespace,
+          // kubectl apply (or kustomize) applies these, not Helm.
+          managedBy: 'coder-chart',
         });
         if (options.outputDir) {
           const files = writeOutputDir(options.outputDir, manifests);

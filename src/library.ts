@@ -33,6 +33,8 @@ export class CoderChart extends Chart {
     const manifests = renderManifests([(props.values ?? {}) as unknown as ValueMap], {
       releaseName: props.releaseName ?? 'coder',
       namespace: props.namespace ?? 'default',
+      // Applied by cdk8s users' own tooling, not by Helm.
+      managedBy: 'cdk8s',
     });
     this.objects = manifests.map((manifest) => {
       const { apiVersion, kind, metadata, ...rest } = manifest;

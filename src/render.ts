@@ -20,6 +20,11 @@ export interface ReleaseOptions {
   /** @default "default" */
   readonly namespace?: string;
   /**
+   * The tool that renders and applies the manifests, as `app.kubernetes.io/managed-by` names it
+   * (Helm's `.Release.Service`). @default "Helm" (what `helm template` writes)
+   */
+  readonly managedBy?: string;
+  /**
    * Objects the cluster holds, as Helm's `lookup` would find them during `helm upgrade`. Renders
    * without a cluster see none (as `helm template` does): give the live coder Deployment here to
    * render the rollout that a `helm upgrade` from it would get.
@@ -55,7 +60,7 @@ export function scopeFor(values: ValueMap, options: ReleaseOptions = {}): EvalSc
     Release: {
       Name: options.releaseName ?? 'release-name',
       Namespace: options.namespace ?? 'default',
-      Service: 'Helm',
+      Service: options.managedBy ?? 'Helm',
       IsInstall: true,
       IsUpgrade: false,
       Revision: 1,

@@ -12,6 +12,14 @@ import { Obj, objectKey, parseManifests } from './support/manifests';
 
 const HA_EXAMPLE = join(PACKAGE_ROOT, 'examples', 'ha-3-replicas.yaml');
 const scratch = () => mkdtempSync(join(tmpdir(), 'coder-cli-'));
+/** Helm's objects as `coder-chart render` writes them: managed by coder-chart, not Helm. */
+const managedByCoderChart = (objects: Obj[]): Obj[] =>
+  JSON.parse(
+    JSON.stringify(objects).replaceAll(
+      '"app.kubernetes.io/managed-by":"Helm"',
+      '"app.kubernetes.io/managed-by":"coder-chart"',
+    ),
+  ) as Obj[];
 
 describe('help', () => {
   test.each([[[]], [['help']], [['--help']]])('%j explains every command with an example', (args) => {
@@ -44,9 +52,19 @@ describe('render', () => {
     expect(ours).toMatchObject({ status: 0, stderr: '' });
     for (const major of [3, 4] as const) {
       const theirs = await helm(major, ['template', 'coder', CHART_DIR, ...args]);
-      expect(parseManifests(ours.stdout)).toEqual(parseManifests(theirs.stdout));
+      expect(parseManifests(ours.stdout)).toEqual(managedByCoderChart(parseManifests(theirs.stdout)));
       expect(parseManifests(ours.stdout).map(objectKey)).toEqual(parseManifests(theirs.stdout).map(objectKey));
     }
+  });
+
+  test('objects say they are managed by coder-chart, the tool that rendered them', () => {
+    const objects = parseManifests(coderChart(['render', '-f', HA_EXAMPLE]).stdout);
+    const labelled = objects.filter((o) => (o.metadata as Obj).labels);
+    expect(labelled.map((o) => o.kind)).toContain('Deployment');
+    for (const object of labelled) {
+      expect((object.metadata as Obj).labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'coder-chart' });
+    }
+    expect(JSON.stringify(objects)).not.toContain('"app.kubernetes.io/managed-by":"Helm"');
   });
 
   test('--set and --set-string type values as Helm does; later files win; null deletes', () => {
@@ -224,7 +242,7 @@ test('values files are read as Helm reads them (YAML 1.1 scalars)', async () => 
   const ours = coderChart(['render', '-f', join(dir, 'v.yaml')]);
   const theirs = await helm(4, ['template', 'release-name', CHART_DIR, '-f', join(dir, 'v.yaml')]);
   expect(ours.status).toBe(0);
-  expect(parseManifests(ours.stdout)).toEqual(parseManifests(theirs.stdout));
+  expect(parseManifests(ours.stdout)).toEqual(managedByCoderChart(parseManifests(theirs.stdout)));
   const deployment = parseManifests(ours.stdout).find((o) => o.kind === 'Deployment') as Obj;
   expect(JSON.stringify(deployment)).toContain('wsproxy');
 });

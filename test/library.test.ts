@@ -29,8 +29,11 @@ test('a user-style app: CoderChart beside another chart gives the concrete rende
   const platform = new Chart(app, 'platform');
   new ApiObject(platform, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'coder' } });
   const coder = new CoderChart(app, 'coder', { values, namespace: 'coder', releaseName: 'coder' });
-  const expected = renderManifests([values as never], { releaseName: 'coder', namespace: 'coder' });
+  const expected = renderManifests([values as never], { releaseName: 'coder', namespace: 'coder', managedBy: 'cdk8s' });
   expect(coder.toJson()).toEqual(expected.map((m) => withoutNulls(m)));
+  // cdk8s users apply these with their own tooling: the objects do not claim Helm manages them.
+  expect(JSON.stringify(coder.toJson())).toContain('"app.kubernetes.io/managed-by":"cdk8s"');
+  expect(JSON.stringify(coder.toJson())).not.toContain('"app.kubernetes.io/managed-by":"Helm"');
   expect(platform.toJson()).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'coder' } }]);
   expect(coder.objects.map((o) => o.kind)).toContain('PodDisruptionBudget');
   const yaml = app.synthYaml();
