@@ -34,7 +34,7 @@ const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
 const START = '<!-- ha-observed:start (written by `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e`; do not edit) -->';
 const END = '<!-- ha-observed:end -->';
 /** The time a new Coder version's pods take to start in these scenarios: their "migration". */
-const MIGRATION = '4s';
+const MIGRATION = '2s';
 const POSTGRES = { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } } };
 
 type Variant = 'ours' | 'official';
