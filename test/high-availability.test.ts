@@ -319,7 +319,8 @@ describe('the helm test Pod', () => {
   });
 });
 
-testWithHelm('NOTES summarise the HA state after install (Helm 4 dry run)', async () => {
+/** The NOTES Helm 4 prints after a client-side dry-run install of release coder with these --set values. */
+async function notesAfterInstall(sets: string[]): Promise<string> {
   const run = await helm(4, [
     'install',
     'coder',
@@ -327,15 +328,18 @@ testWithHelm('NOTES summarise the HA state after install (Helm 4 dry run)', asyn
     '--namespace',
     'coder',
     '--dry-run=client',
-    '--set',
-    'coder.replicaCount=3',
-    '--set',
-    'coder.envFrom[0].secretRef.name=db',
-    '--set',
-    'coder.podIPFamily=IPv6',
+    ...sets.flatMap((s) => ['--set', s]),
   ]);
   expect(run.stderr).toBe('');
-  const notes = run.stdout.slice(run.stdout.indexOf('NOTES:'));
+  return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+}
+
+testWithHelm('NOTES summarise the HA state after install (Helm 4 dry run)', async () => {
+  const notes = await notesAfterInstall([
+    'coder.replicaCount=3',
+    'coder.envFrom[0].secretRef.name=db',
+    'coder.podIPFamily=IPv6',
+  ]);
   expect(notes).toContain('Replicas: 3');
   expect(notes).toContain('http://[<pod IP>]:8080');
   expect(notes).toContain('Postgres: expected from coder.envFrom');
@@ -345,22 +349,8 @@ testWithHelm('NOTES summarise the HA state after install (Helm 4 dry run)', asyn
 });
 
 testWithHelm('NOTES for a release scaled to zero say so, not "Single replica"', async () => {
-  const notesFor = async (replicas: number) => {
-    const run = await helm(4, [
-      'install',
-      'coder',
-      CHART_DIR,
-      '--namespace',
-      'coder',
-      '--dry-run=client',
-      '--set',
-      `coder.replicaCount=${replicas}`,
-    ]);
-    expect(run.stderr).toBe('');
-    return run.stdout.slice(run.stdout.indexOf('NOTES:'));
-  };
-  const zero = await notesFor(0);
+  const zero = await notesAfterInstall(['coder.replicaCount=0']);
   expect(zero).toContain('Scaled to zero: no coderd runs');
   expect(zero).not.toContain('Single replica');
-  expect(await notesFor(1)).toContain('Single replica');
+  expect(await notesAfterInstall(['coder.replicaCount=1'])).toContain('Single replica');
 });
