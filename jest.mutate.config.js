@@ -22,6 +22,7 @@ module.exports = {
     'schema-contract',
     'upgrade-invariants',
     'values-contract',
+    'version-upgrade',
   ].map((name) => `<rootDir>/test/${name}.test.ts`),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
 };

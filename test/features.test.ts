@@ -1,4 +1,8 @@
 /** Direct assertions on each feature of the official chart, in both back-ends (renderBoth). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { CHART_DIR } from '../src/paths';
 import { renderManifests } from '../src/render';
 import { loadFixtures } from './support/fixtures';
 import { coderContainer, findObject, Obj } from './support/manifests';
@@ -81,6 +85,11 @@ describe('Ingress', () => {
     const spec = ingress.spec as Obj;
     expect(spec.ingressClassName).toBe('nginx');
     expect((spec.rules as Obj[]).map((r) => r.host)).toEqual(['coder.example.com', '*.example.com']);
+    // Both hosts send every path to the coder Service's http port (apps on the wildcard host too).
+    const toCoder = { path: '/', pathType: 'Prefix', backend: { service: { name: 'coder', port: { name: 'http' } } } };
+    for (const rule of spec.rules as Obj[]) expect(rule.http).toEqual({ paths: [toCoder] });
+    const servicePorts = (findObject(objects, 'Service', 'coder').spec as Obj).ports as Obj[];
+    expect(servicePorts.map((p) => p.name)).toContain('http');
     expect(spec.tls).toEqual([
       { hosts: ['coder.example.com'], secretName: 'main-tls' },
       { hosts: ['*.example.com'], secretName: 'wild-tls' },
@@ -146,10 +155,13 @@ describe('RBAC', () => {
   test('the release namespace gets the official Role and RoleBinding', async () => {
     const objects = await renderBoth({}, { namespace: 'coder' });
     const role = findObject(objects, 'Role', 'coder-workspace-perms');
-    expect((role.rules as Obj[]).map((r) => (r.resources as string[])[0])).toEqual([
-      'pods',
-      'persistentvolumeclaims',
-      'deployments',
+    // What Coder's Kubernetes workspace templates create and clean up: pods and their volume
+    // claims in the core group, deployments in apps, each with every verb (the official grants).
+    const everyVerb = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: everyVerb },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: everyVerb },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: everyVerb },
     ]);
     const binding = findObject(objects, 'RoleBinding', 'coder');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder' }]);
@@ -388,6 +400,68 @@ describe('pod and container', () => {
     expect(container.lifecycle).toEqual(values.lifecycle);
     expect(container.envFrom).toEqual(values.envFrom);
     expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual(values.strategy);
+  });
+});
+
+describe('what coderd relies on in its pod', () => {
+  const chartYaml = load(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as Obj;
+
+  test('`coder server` runs from the tag v<appVersion> of the chosen repository unless a tag is given', async () => {
+    const image = { repo: 'registry.example.com/mirror/coder' };
+    const defaults = containerOf(await renderBoth({ coder: { image } }));
+    expect(defaults.args).toEqual(['server']);
+    expect(defaults.image).toBe(`registry.example.com/mirror/coder:v${String(chartYaml.appVersion)}`);
+    const pinned = containerOf(await renderBoth({ coder: { image: { ...image, tag: 'v2.20.0' } } }));
+    expect(pinned.image).toBe('registry.example.com/mirror/coder:v2.20.0');
+  });
+
+  test('coderd listens on every interface, at the ports the container declares and the Service targets', async () => {
+    const objects = await renderBoth(
+      { coder: { env: [{ name: 'CODER_PROMETHEUS_ENABLE', value: 'true' }] } },
+      { release: 'team-coder', namespace: 'team-ns' },
+    );
+    const container = containerOf(objects);
+    const ports = container.ports as Obj[];
+    const port = (name: string) => ports.find((p) => p.name === name);
+    expect(port('http')).toEqual({ name: 'http', containerPort: 8080, protocol: 'TCP' });
+    expect(port('prometheus-http')).toEqual({ name: 'prometheus-http', containerPort: 2112, protocol: 'TCP' });
+    expect(envValue(objects, 'CODER_HTTP_ADDRESS')?.value).toBe(`0.0.0.0:${String(port('http')?.containerPort)}`);
+    expect(envValue(objects, 'CODER_PROMETHEUS_ADDRESS')?.value).toBe(
+      `0.0.0.0:${String(port('prometheus-http')?.containerPort)}`,
+    );
+    // pprof on 6060, where the official chart and Coder's docs put it.
+    expect(envValue(objects, 'CODER_PPROF_ADDRESS')?.value).toBe('0.0.0.0:6060');
+    const service = findObject(objects, 'Service', 'coder').spec as Obj;
+    expect((service.ports as Obj[]).map((p) => p.targetPort)).toEqual(['http']);
+    // Without TLS, coderd's own access URL is the Service's cluster name over plain http.
+    expect(envValue(objects, 'CODER_ACCESS_URL')?.value).toBe('http://coder.team-ns.svc.cluster.local');
+  });
+
+  test('the pod runs as the chart’s ServiceAccount with its API token mounted, on the pod network', async () => {
+    // coderd's Kubernetes provisioner creates workspaces through the API with this token.
+    const pod = podSpecOf(await renderBoth({}));
+    expect(pod.serviceAccountName).toBe('coder');
+    expect(pod.automountServiceAccountToken).not.toBe(false);
+    expect(pod.hostNetwork).not.toBe(true);
+    expect(pod).not.toHaveProperty('securityContext');
+  });
+
+  test('every object carries the standard labels of this chart and release', async () => {
+    const objects = await renderBoth({}, { release: 'team-coder', namespace: 'team-ns' });
+    const provenance = {
+      'helm.sh/chart': `${String(chartYaml.name)}-${String(chartYaml.version)}`,
+      'app.kubernetes.io/instance': 'team-coder',
+      'app.kubernetes.io/part-of': 'coder',
+      'app.kubernetes.io/version': String(chartYaml.appVersion),
+      'app.kubernetes.io/managed-by': 'Helm',
+    };
+    const labelled = objects.filter((o) => !['Role', 'RoleBinding'].includes(String(o.kind)));
+    expect(labelled.map((o) => o.kind).sort()).toEqual(['Deployment', 'Pod', 'Service', 'Service', 'ServiceAccount']);
+    for (const object of labelled) expect((object.metadata as Obj).labels).toMatchObject(provenance);
+    // The helm test Pod is found with the release's pods, under its own component.
+    expect((findObject(objects, 'Pod', 'coder-test-mesh').metadata as Obj).labels).toMatchObject({
+      'app.kubernetes.io/component': 'test-mesh',
+    });
   });
 });
 

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { GuardError } from '../src/backends/concrete';
-import { MESH_CHECK_SCRIPT } from '../src/coder/mesh-test';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../src/coder/promises';
 import { figures } from '../src/ha/analysis';
 import { schemaAt } from '../src/values/schema';
@@ -239,17 +238,31 @@ test('the headless Service lists only ready coderd pods', async () => {
 });
 
 describe('the helm test Pod', () => {
+  const RELEASE = 'team-coder';
+  const NAMESPACE = 'team-ns';
+  const HEADLESS_HOST = `coder-headless.${NAMESPACE}.svc.cluster.local`;
+
   test('is a test hook with the image from values, the replica count, and the restricted profile', async () => {
     const objects = await renderBoth(
       ha(3, { helmTest: { image: { repo: 'mirror.example.com/busybox', tag: '1.36.1' } } }),
     );
     const pod = findObject(objects, 'Pod', 'coder-test-mesh');
-    expect((pod.metadata as Obj).annotations).toMatchObject({ 'helm.sh/hook': 'test' });
+    // Helm waits for a test Pod to finish; a failed one is kept for its logs until the next run.
+    expect((pod.metadata as Obj).annotations).toEqual({
+      'helm.sh/hook': 'test',
+      'helm.sh/hook-delete-policy': 'before-hook-creation',
+    });
+    expect((pod.spec as Obj).restartPolicy).toBe('Never');
     const container = ((pod.spec as Obj).containers as Obj[])[0];
     expect(container.image).toBe('mirror.example.com/busybox:1.36.1');
     expect(container.env).toContainEqual({ name: 'EXPECTED_REPLICAS', value: '3' });
     expect(container.env).toContainEqual({ name: 'HEADLESS_HOST', value: 'coder-headless.coder.svc.cluster.local' });
     expect(restrictedViolations(pod.spec as Obj)).toEqual([]);
+    expect((container.securityContext as Obj).readOnlyRootFilesystem).toBe(true);
+    // Namespaces with a ResourceQuota admit only pods that state requests and limits.
+    const resources = container.resources as { requests: Obj; limits: Obj };
+    for (const bound of [resources.requests, resources.limits])
+      expect(Object.keys(bound).sort()).toEqual(['cpu', 'memory']);
   });
 
   test('is left out when disabled', async () => {
@@ -257,18 +270,35 @@ describe('the helm test Pod', () => {
     expect(objects.map((o) => o.kind)).not.toContain('Pod');
   });
 
-  /** Runs the check script with fake nslookup and wget: IPs in `down` do not answer. */
-  function runCheck(ips: string[], down: string[], expected: number, family = 'IPv4') {
+  /**
+   * Renders the test Pod for release team-coder in team-ns and runs its container as the kubelet
+   * would (its command, its env, field references resolved), with fake nslookup and wget: the
+   * headless Service's name resolves to `ips` for the DNS record `record`, and `down` do not answer.
+   */
+  async function runRenderedCheck(values: ValueMap, ips: string[], down: string[], record = 'A') {
+    const objects = await renderBoth(values, { release: RELEASE, namespace: NAMESPACE });
+    const pod = findObject(objects, 'Pod', 'coder-test-mesh');
+    const container = ((pod.spec as Obj).containers as Obj[])[0];
+    const env: Record<string, string> = {};
+    for (const item of container.env as Obj[]) {
+      const fieldPath = ((item.valueFrom as Obj | undefined)?.fieldRef as Obj | undefined)?.fieldPath;
+      if (fieldPath === undefined) env[String(item.name)] = String(item.value);
+      else if (fieldPath === 'metadata.namespace') env[String(item.name)] = String((pod.metadata as Obj).namespace);
+      else throw new Error(`the test Pod reads ${String(fieldPath)}, which this runner does not resolve`);
+    }
     const bin = mkdtempSync(join(tmpdir(), 'mesh-check-'));
-    const lines = [
-      'Server:\t\t10.96.0.10',
-      'Address:\t10.96.0.10:53',
-      '',
-      'Name:\tcoder-headless.coder.svc.cluster.local',
-    ];
+    const answer = ['Server:\t\t10.96.0.10', 'Address:\t10.96.0.10:53', '', `Name:\t${HEADLESS_HOST}`];
     writeFileSync(
       join(bin, 'nslookup'),
-      `#!/bin/sh\ncat <<'OUT'\n${[...lines, ...ips.map((ip) => `Address: ${ip}`)].join('\n')}\nOUT\n`,
+      [
+        '#!/bin/sh',
+        `if [ "$1" != "-type=${record}" ] || [ "$2" != "${HEADLESS_HOST}" ]; then echo "** server can't find $2"; exit 1; fi`,
+        "cat <<'OUT'",
+        ...answer,
+        ...ips.map((ip) => `Address: ${ip}`),
+        'OUT',
+        '',
+      ].join('\n'),
     );
     const failing = down.map((ip) => `*${ip}*) exit 1 ;;`).join('\n    ');
     writeFileSync(
@@ -277,45 +307,47 @@ describe('the helm test Pod', () => {
     );
     chmodSync(join(bin, 'nslookup'), 0o755);
     chmodSync(join(bin, 'wget'), 0o755);
-    return spawnSync('sh', ['-c', MESH_CHECK_SCRIPT], {
+    const [command, ...args] = container.command as string[];
+    return spawnSync(command, [...args, ...((container.args as string[] | undefined) ?? [])], {
       encoding: 'utf8',
-      env: {
-        PATH: `${bin}:${process.env.PATH ?? ''}`,
-        NAMESPACE: 'coder',
-        RELEASE: 'coder',
-        EXPECTED_REPLICAS: String(expected),
-        IP_FAMILY: family,
-        HEADLESS_HOST: 'coder-headless.coder.svc.cluster.local',
-        SERVICE_URL: 'http://coder.coder.svc.cluster.local:80/healthz',
-      },
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, ...env },
     });
   }
 
-  test('passes when every replica answers at its relay address', () => {
-    const run = runCheck(['10.1.0.4', '10.1.1.9', '10.1.2.3'], [], 3);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('3 of 3 replica(s) ready');
+  test('passes when the Service and every replica answer at its relay address', async () => {
+    const run = await runRenderedCheck(ha(3), ['10.1.0.4', '10.1.1.9', '10.1.2.3'], []);
+    expect(run.stdout).toContain(`ok    Service coder: http://coder.${NAMESPACE}.svc.cluster.local:80/healthz`);
     expect(run.stdout).toContain('ok    replica 10.1.1.9 (its relay address): http://10.1.1.9:8080/healthz');
+    expect(run.stdout).toContain(`3 of 3 replica(s) ready behind ${HEADLESS_HOST}`);
+    expect(run.status).toBe(0);
   });
 
-  test('fails naming the replica that does not answer', () => {
-    const run = runCheck(['10.1.0.4', '10.1.1.9', '10.1.2.3'], ['10.1.1.9'], 3);
-    expect(run.status).toBe(1);
+  test('fails naming the replica that does not answer', async () => {
+    const run = await runRenderedCheck(ha(3), ['10.1.0.4', '10.1.1.9', '10.1.2.3'], ['10.1.1.9']);
     expect(run.stdout).toContain(
       'FAIL  replica 10.1.1.9 (its relay address) does not answer at http://10.1.1.9:8080/healthz',
     );
-  });
-
-  test('fails when fewer replicas are ready than coder.replicaCount', () => {
-    const run = runCheck(['10.1.0.4'], [], 3);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('FAIL  2 replica(s) not ready');
   });
 
-  test('brackets IPv6 addresses', () => {
-    const run = runCheck(['fd00:10:1::4', 'fd00:10:1::5'], [], 2, 'IPv6');
-    expect(run.status).toBe(0);
+  test('fails when fewer replicas are ready than coder.replicaCount, saying how to look', async () => {
+    const run = await runRenderedCheck(ha(3), ['10.1.0.4'], []);
+    expect(run.stdout).toContain(
+      `FAIL  2 replica(s) not ready: kubectl get pods -n ${NAMESPACE} -l app.kubernetes.io/instance=${RELEASE}`,
+    );
+    expect(run.status).toBe(1);
+  });
+
+  test('asks for IPv6 addresses and brackets them', async () => {
+    const run = await runRenderedCheck(ha(2, { podIPFamily: 'IPv6' }), ['fd00:10:1::4', 'fd00:10:1::5'], [], 'AAAA');
     expect(run.stdout).toContain('http://[fd00:10:1::4]:8080/healthz');
+    expect(run.status).toBe(0);
+  });
+
+  test('checks only the replicas when the coder Service is disabled', async () => {
+    const run = await runRenderedCheck(ha(2, { service: { enable: false } }), ['10.1.0.4', '10.1.0.5'], []);
+    expect(run.stdout).not.toContain('Service coder');
+    expect(run.status).toBe(0);
   });
 });
 

@@ -62,6 +62,9 @@ describe('the bad-input catalogue', () => {
       } else {
         expect(error).toBeInstanceOf(GuardError);
         expect((error as Error).message).toContain(c.path);
+        // A guard's message names the key and says what to do; the case states the words.
+        expect({ case: c.name, says: c.says }).toEqual({ case: c.name, says: expect.any(String) });
+        expect((error as Error).message).toContain(c.says);
       }
       expect(() => renderManifests([userValuesOf(c)])).toThrow();
     });
@@ -80,6 +83,7 @@ describe('the bad-input catalogue', () => {
           stderr: run.stderr,
           names: true,
         });
+        if (c.says) expect(run.stderr).toContain(c.says);
       },
     );
   });

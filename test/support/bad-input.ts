@@ -1,7 +1,8 @@
 /**
  * The bad-input catalogue: invalid values files under test/fixtures/invalid/ (each says where it
  * is refused in a `# rejected at: <path>` line) and `--set` forms. Every case must be refused by
- * ajv (or the chart's same cross-field rule), Helm 3 and Helm 4, naming that path.
+ * ajv (or the chart's same cross-field rule), Helm 3 and Helm 4, naming that path. A case that a
+ * cross-field rule refuses also says what its message must contain (`# says: <text>`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,11 @@ import { FIXTURES_DIR } from './fixtures';
 export interface InvalidCase {
   readonly name: string;
   readonly path: string;
+  /**
+   * For a refusal by one of the chart's cross-field rules (a guard), what its message must say
+   * besides the path: the `# says: <text>` line, normally the advice on what to do instead.
+   */
+  readonly says?: string;
   readonly valuesTexts?: readonly string[];
   readonly setArgs?: readonly string[];
   readonly setStringArgs?: readonly string[];
@@ -23,7 +29,8 @@ export const fileCases: InvalidCase[] = readdirSync(INVALID_DIR)
     const text = readFileSync(join(INVALID_DIR, file), 'utf8');
     const path = /^# rejected at: (.+)$/m.exec(text)?.[1];
     if (!path) throw new Error(`${file} has no "# rejected at: <path>" line`);
-    return { name: file, path, valuesTexts: [text] };
+    const says = /^# says: (.+)$/m.exec(text)?.[1];
+    return { name: file, path, says, valuesTexts: [text] };
   });
 
 export const setCases: InvalidCase[] = [
