@@ -20,6 +20,8 @@ import {
   ne,
   not,
   omit,
+  omitEach,
+  stringsAt,
   or,
   Ref,
   sub,
@@ -51,6 +53,11 @@ const values = {
   env: [{ name: 'A', value: 'x' }, { name: 'B' }, { name: 'A' }, { name: 'C' }, { name: 'B' }],
   tricky: 'héllo ✓ "q" {{ .Values.x }} $1 $& \\ back\nline',
   nested: { 'k-ey': { inner: 'v' } },
+  ports: [
+    { name: 'a', port: 8081, nodePort: 30081, targetPort: 'web' },
+    { name: 'b', port: 8444, targetPort: 8444 },
+    { name: 'c', port: 8445 },
+  ],
 };
 
 const v = (...path: string[]): Expr => new Ref('Values', path);
@@ -87,6 +94,9 @@ Object.assign(cases, {
   'has-named-Z': hasItemNamed(v('env'), 'Z'),
   'omit-map': omit(v('map'), 'a'),
   'omit-defaulted-nothing': omit(defaultTo(lit({}), v('nothing')), 'a'),
+  'omit-each': omitEach(v('ports'), 'nodePort'),
+  'omit-each-empty': omitEach(v('emptyList'), 'nodePort'),
+  'strings-at': stringsAt(v('ports'), 'targetPort'),
   'join-names': join(', ', namesOf(v('env'))),
   'literal-nested': lit({ list: [1, 'two', true, null, { deep: ['x'] }], text: 'a"b\\c' }),
   'literal-release': new Ref('Release', ['Name']),
@@ -132,6 +142,19 @@ describe('expression semantics against Helm', () => {
     expect(expected['and-zero']).toBe(0);
     expect(expected['or-emptyString']).toBe('second');
     expect(expected['or-map']).toEqual({ a: 1, b: 'two' });
+  });
+
+  test('omitEach drops the key from every item and keeps the rest as it was', () => {
+    expect(expected['omit-each']).toEqual([
+      { name: 'a', port: 8081, targetPort: 'web' },
+      { name: 'b', port: 8444, targetPort: 8444 },
+      { name: 'c', port: 8445 },
+    ]);
+    expect(expected['omit-each-empty']).toEqual([]);
+  });
+
+  test('stringsAt keeps only the string values of the key', () => {
+    expect(expected['strings-at']).toEqual(['web']);
   });
 
   test('large numbers keep their integer form', () => {

@@ -437,6 +437,39 @@ describe('what coderd relies on in its pod', () => {
     expect(envValue(objects, 'CODER_ACCESS_URL')?.value).toBe('http://coder.team-ns.svc.cluster.local');
   });
 
+  test.each([
+    ['singleStackIPv6: true', { singleStackIPv6: true }],
+    ['podIPFamily: IPv6, the earlier spelling', { podIPFamily: 'IPv6' }],
+  ])('on IPv6-only pods (%s) coderd listens on [::] and the relay URL brackets the pod IP', async (_name, ipv6) => {
+    const objects = await renderBoth({ coder: { ...ipv6, tls: { secretNames: ['coder-tls'] } } });
+    const addresses = Object.fromEntries(
+      envOf(objects)
+        .filter((e) => String(e.name).endsWith('_ADDRESS'))
+        .map((e) => [e.name, e.value]),
+    );
+    expect(addresses).toEqual({
+      CODER_HTTP_ADDRESS: '[::]:8080',
+      CODER_PROMETHEUS_ADDRESS: '[::]:2112',
+      CODER_PPROF_ADDRESS: '[::]:6060',
+      CODER_TLS_ADDRESS: '[::]:8443',
+    });
+    expect(envValue(objects, 'CODER_DERP_SERVER_RELAY_URL')?.value).toBe('http://[$(KUBE_POD_IP)]:8080');
+    const check = ((findObject(objects, 'Pod', 'coder-test-mesh').spec as Obj).containers as Obj[])[0];
+    expect(check.env).toContainEqual({ name: 'IP_FAMILY', value: 'IPv6' });
+  });
+
+  test('GOMEMLIMIT follows the memory limit, unless coder.env sets it or there is no limit', async () => {
+    const fromLimit = { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } };
+    expect(envOf(await renderBoth({})).filter((e) => e.name === 'GOMEMLIMIT')).toEqual([fromLimit]);
+    const own = { name: 'GOMEMLIMIT', value: '1GiB' };
+    expect(envOf(await renderBoth({ coder: { env: [own] } })).filter((e) => e.name === 'GOMEMLIMIT')).toEqual([own]);
+    // null removes the default resources, and a null memory the default's memory limit.
+    for (const resources of [null, { limits: { memory: null } }]) {
+      const names = envOf(await renderBoth({ coder: { resources } })).map((e) => e.name);
+      expect({ resources, names }).toEqual({ resources, names: expect.not.arrayContaining(['GOMEMLIMIT']) as unknown });
+    }
+  });
+
   test('the pod runs as the chart’s ServiceAccount with its API token mounted, on the pod network', async () => {
     // coderd's Kubernetes provisioner creates workspaces through the API with this token.
     const pod = podSpecOf(await renderBoth({}));
@@ -489,6 +522,26 @@ describe('Service', () => {
       'coder',
     );
     for (const key of Object.keys(options)) expect(np.spec).not.toHaveProperty(key);
+  });
+
+  test('additional ports follow the chart’s own, node ports only where Kubernetes allocates them', async () => {
+    const custom = { name: 'custom', port: 8081, targetPort: 8081, protocol: 'TCP', nodePort: 30081 };
+    const grpc = { name: 'grpc', port: 9090, appProtocol: 'kubernetes.io/h2c' };
+    const service = { additionalPorts: [custom, grpc] };
+    const portsOf = async (type: string) =>
+      (findObject(await renderBoth({ coder: { service: { ...service, type } } }), 'Service', 'coder').spec as Obj)
+        .ports as Obj[];
+    for (const type of ['NodePort', 'LoadBalancer']) expect((await portsOf(type)).slice(1)).toEqual([custom, grpc]);
+    const withoutNodePort = { name: 'custom', port: 8081, targetPort: 8081, protocol: 'TCP' };
+    expect(await portsOf('ClusterIP')).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      withoutNodePort,
+      grpc,
+    ]);
+    // Without TLS the chart has no https port, so a port of that name is the user's to add.
+    const https = { name: 'https', port: 8443 };
+    const objects = await renderBoth({ coder: { service: { type: 'ClusterIP', additionalPorts: [https] } } });
+    expect((findObject(objects, 'Service', 'coder').spec as Obj).ports).toContainEqual(https);
   });
 
   test('enable: false renders no coder Service (the headless one stays)', async () => {

@@ -56,6 +56,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
       'KUBE_POD_IP',
       'CODER_DERP_SERVER_RELAY_URL',
       'CODER_CLUSTER_HOST',
+      'GOMEMLIMIT',
       'CODER_PG_CONNECTION_URL',
     ]);
   });

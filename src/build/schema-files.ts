@@ -19,6 +19,7 @@ export const VALUES_KUBERNETES_TYPES = [
   'V1Probe',
   'V1ResourceRequirements',
   'V1SecurityContext',
+  'V1ServicePort',
   'V1Toleration',
   'V1TopologySpreadConstraint',
   'V1Volume',

@@ -15,7 +15,7 @@ import { labelGuards } from './labels';
 import { volumeGuards } from './pod-storage';
 import { WorkspaceRbac } from './rbac';
 import { workspaceNamespaceGuards } from './rbac-guards';
-import { CoderService } from './service';
+import { CoderService, serviceGuards } from './service';
 import { CoderServiceAccount } from './service-account';
 
 export class CoderTemplateChart extends Chart {
@@ -59,6 +59,7 @@ export class CoderTemplateChart extends Chart {
         ...labelGuards(),
         ...workspaceNamespaceGuards(),
         ...volumeGuards(),
+        ...serviceGuards(),
         ...this.ingress.guards(),
         ...this.gateway.guards(),
       ],

@@ -6,8 +6,11 @@
 import {
   and,
   concat,
+  defaultTo,
   duplicatesOf,
+  empty,
   Expr,
+  get,
   hasItemNamed,
   join,
   joinEach,
@@ -19,7 +22,7 @@ import {
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 import { tlsEnabled } from './conditions';
-import { customRelays, relayURL } from './high-availability';
+import { customRelays, ipv6, relayURL } from './high-availability';
 import { CODER_NAME, HTTP_PORT, HTTPS_PORT, PPROF_PORT, PROMETHEUS_PORT, TLS_MOUNT_ROOT } from './names';
 
 const userEnv = (): Expr => valueRef('coder.env');
@@ -55,19 +58,30 @@ export const clusterAccessURL = (): Expr<string> =>
 
 const tlsSecrets = (): Expr => valueRef('coder.tls.secretNames');
 
+/** Where coderd listens on `port`: every interface of the pod's IP family. */
+const listenOn = (port: number): TreeMap => ({
+  value: new ScalarNode(ternary(lit(`[::]:${port}`), lit(`0.0.0.0:${port}`), ipv6())),
+});
+
+/** The container's memory limit, or empty when there is none (resources may be null). */
+const memoryLimit = (): Expr => {
+  const orEmptyMap = (map: Expr): Expr => defaultTo(lit({}), map);
+  return get(orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), 'limits')), 'memory');
+};
+
 const CHART_VARIABLES: readonly ChartVariable[] = [
   {
     name: 'CODER_HTTP_ADDRESS',
-    entry: () => ({ value: `0.0.0.0:${HTTP_PORT}` }),
+    entry: () => listenOn(HTTP_PORT),
     override: UserOverride.FORBIDDEN,
     reserved: `the Service, the probes and the relay URL all expect coderd on port ${HTTP_PORT}`,
   },
   {
     name: 'CODER_PROMETHEUS_ADDRESS',
-    entry: () => ({ value: `0.0.0.0:${PROMETHEUS_PORT}` }),
+    entry: () => listenOn(PROMETHEUS_PORT),
     override: UserOverride.REPLACES,
   },
-  { name: 'CODER_PPROF_ADDRESS', entry: () => ({ value: `0.0.0.0:${PPROF_PORT}` }), override: UserOverride.REPLACES },
+  { name: 'CODER_PPROF_ADDRESS', entry: () => listenOn(PPROF_PORT), override: UserOverride.REPLACES },
   {
     name: 'CODER_PROVISIONER_DAEMON_PSK',
     entry: () => ({
@@ -96,10 +110,18 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
     when: () => not(customRelays()),
   },
   { name: 'CODER_CLUSTER_HOST', entry: fromPodIP, override: UserOverride.REPLACES },
+  {
+    // The Go runtime collects garbage harder as it nears the container's memory limit instead of
+    // being killed at it (the official chart's default). Without a limit there is nothing to use.
+    name: 'GOMEMLIMIT',
+    entry: () => ({ valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }),
+    override: UserOverride.REPLACES,
+    when: () => not(empty(memoryLimit())),
+  },
   { name: 'CODER_TLS_ENABLE', entry: () => ({ value: 'true' }), override: UserOverride.REPLACES, when: tlsSecrets },
   {
     name: 'CODER_TLS_ADDRESS',
-    entry: () => ({ value: `0.0.0.0:${HTTPS_PORT}` }),
+    entry: () => listenOn(HTTPS_PORT),
     override: UserOverride.REPLACES,
     when: tlsSecrets,
   },

@@ -49,7 +49,12 @@ export const isHighlyAvailable = (): Expr<boolean> => gt(replicas(), lit(1));
 export const customRelays = (): Expr<boolean> =>
   has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE') as Expr<string>), lit(['false', '0', 'f']));
 
-export const ipv6 = (): Expr<boolean> => eq(valueRef('coder.podIPFamily'), lit('IPv6'));
+/**
+ * IPv6-only pods: `coder.singleStackIPv6` (the official chart's key) or its earlier spelling here,
+ * `coder.podIPFamily: IPv6`; either one says it. (Truthy, as Go's `or` returns an operand.)
+ */
+export const ipv6 = (): Expr =>
+  or(valueRef<boolean>('coder.singleStackIPv6'), eq(valueRef('coder.podIPFamily'), lit('IPv6')));
 
 /** `http://$(KUBE_POD_IP):8080`, with the IP in brackets for IPv6 (official issue #27266). */
 export const relayURL = (): Expr<string> =>

@@ -10,6 +10,7 @@ import { Document, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under, valueRef } from '../values/refs';
 import { HEADLESS_SERVICE_NAME } from './headless-service';
+import { ipv6 } from './high-availability';
 import { auxiliaryPodLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
 
@@ -102,7 +103,7 @@ export class CoderMeshTest extends Construct {
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 env('RELEASE', new ScalarNode(release.name)),
                 env('EXPECTED_REPLICAS', new ScalarNode(intString(valueRef('coder.replicaCount')))),
-                env('IP_FAMILY', new ScalarNode(valueRef('coder.podIPFamily'))),
+                env('IP_FAMILY', new ScalarNode(ternary(lit('IPv6'), lit('IPv4'), ipv6()))),
                 env(
                   'HEADLESS_HOST',
                   new ScalarNode(

@@ -2,15 +2,47 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { and, empty, Expr, not } from '../expr/expr';
-import { Document, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
+import {
+  and,
+  concat,
+  concatLists,
+  duplicatesOf,
+  empty,
+  Expr,
+  join,
+  lit,
+  missingFrom,
+  namesOf,
+  not,
+  omitEach,
+  stringsAt,
+  ternary,
+} from '../expr/expr';
+import {
+  Document,
+  Guard,
+  OptionalItemNode,
+  OptionalNode,
+  ScalarNode,
+  SpliceNode,
+  TreeMap,
+  WithNode,
+} from '../tree/nodes';
 import { removeAt, setAt } from '../tree/patch';
 import { TokenRegistry } from '../tree/tokens';
 import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
-import { hasNodePorts, isLoadBalancer, tlsEnabled } from './conditions';
+import { hasNodePorts, isLoadBalancer, prometheusEnabled, tlsEnabled } from './conditions';
 import { selectorLabels, standardLabels } from './labels';
-import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME, HTTPS_PORT_NAME, SERVICE_HTTP_PORT, SERVICE_HTTPS_PORT } from './names';
+import {
+  CODER_NAME,
+  HTTP_PORT,
+  HTTP_PORT_NAME,
+  HTTPS_PORT_NAME,
+  PROMETHEUS_PORT_NAME,
+  SERVICE_HTTP_PORT,
+  SERVICE_HTTPS_PORT,
+} from './names';
 
 /** A Service field from values, set only when `when` holds and the value is not empty. */
 function optionalField(when: Expr, path: ValuePath): OptionalNode {
@@ -25,6 +57,43 @@ function servicePort(name: string, port: number, nodePortPath: ValuePath): TreeM
     protocol: 'TCP',
     nodePort: optionalField(hasNodePorts(), nodePortPath),
   };
+}
+
+const additionalPorts = (): Expr => valueRef('coder.service.additionalPorts');
+
+/** The names of the Service's own ports, then the user's: Kubernetes refuses a name used twice. */
+export function serviceGuards(): Guard[] {
+  const ownNames = ternary(lit([HTTP_PORT_NAME, HTTPS_PORT_NAME]), lit([HTTP_PORT_NAME]), tlsEnabled());
+  const repeated = duplicatesOf(concatLists(ownNames, namesOf(additionalPorts())));
+  // A target port given by name reaches only a port the coderd container declares.
+  const containerPortNames = concatLists(
+    lit([HTTP_PORT_NAME]),
+    ternary(lit([HTTPS_PORT_NAME]), lit([]), tlsEnabled()),
+    ternary(lit([PROMETHEUS_PORT_NAME]), lit([]), prometheusEnabled()),
+  );
+  const unknownTargets = missingFrom(stringsAt(additionalPorts(), 'targetPort'), containerPortNames);
+  return [
+    {
+      when: and(valueRef('coder.service.enable'), unknownTargets),
+      message: concat(
+        lit('coder.service.additionalPorts targets '),
+        join(', ', unknownTargets),
+        lit(', which the coderd container does not declare (its ports: '),
+        join(', ', containerPortNames),
+        lit('): use a port number, or one of those names.'),
+      ),
+    },
+    {
+      when: and(valueRef('coder.service.enable'), repeated),
+      message: concat(
+        lit('coder.service.additionalPorts names '),
+        join(', ', repeated),
+        lit(
+          ` more than once (the chart's own ports are ${HTTP_PORT_NAME}, and ${HTTPS_PORT_NAME} with TLS): give each port its own name.`,
+        ),
+      ),
+    },
+  ];
 }
 
 export class CoderService extends Construct {
@@ -60,6 +129,8 @@ export class CoderService extends Construct {
           tlsEnabled(),
           servicePort(HTTPS_PORT_NAME, SERVICE_HTTPS_PORT, 'coder.service.httpsNodePort'),
         ),
+        // The user's ports, with node ports kept where Kubernetes allocates them (as above).
+        new SpliceNode(ternary(additionalPorts(), omitEach(additionalPorts(), 'nodePort'), hasNodePorts())),
       ],
     );
     // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).

@@ -399,6 +399,49 @@ class PrefixEach extends Expr<GoValue[]> {
   }
 }
 
+/** Each map of a list without `key`, as a list (Sprig `omit` on every item). */
+export const omitEach = (list: Expr, key: string): Expr<GoValue[]> => new OmitEach(list, key);
+
+class OmitEach extends Expr<GoValue[]> {
+  public constructor(
+    private readonly list: Expr,
+    private readonly key: string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const items = this.list.eval(scope) ?? [];
+    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
+    return items.map((item) => {
+      if (!isMap(item)) throw new Error(`error calling omit: expected a map, got ${goKind(item)}`);
+      return Object.fromEntries(Object.entries(item).filter(([key]) => key !== this.key));
+    });
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(OMIT_EACH_HELPER)} (dict "items" ${this.list.toGo()} "key" ${goString(this.key)})))`;
+  }
+}
+
+/** The string values of `key` in the maps of a list, in order (items where it is not a string are skipped). */
+export const stringsAt = (list: Expr, key: string): Expr<GoValue[]> => new StringsAt(list, key);
+
+class StringsAt extends Expr<GoValue[]> {
+  public constructor(
+    private readonly list: Expr,
+    private readonly key: string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): GoValue[] {
+    const items = this.list.eval(scope) ?? [];
+    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
+    return items.flatMap((item) => (isMap(item) && typeof item[this.key] === 'string' ? [item[this.key]] : []));
+  }
+  public toGo(): string {
+    return `(fromJsonArray (include ${goString(STRINGS_AT_HELPER)} (dict "items" ${this.list.toGo()} "key" ${goString(this.key)})))`;
+  }
+}
+
 /** The strings of `list` that are not in `known`, each once. */
 export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> =>
   new MissingFrom(list, known);
@@ -551,6 +594,8 @@ export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
 export const ENV_VALUES_HELPER = 'coder-ha.envValues';
 export const PREFIX_EACH_HELPER = 'coder-ha.prefixEach';
 export const MISSING_FROM_HELPER = 'coder-ha.missingFrom';
+export const OMIT_EACH_HELPER = 'coder-ha.omitEach';
+export const STRINGS_AT_HELPER = 'coder-ha.stringsAt';
 export const DUPLICATES_HELPER = 'coder-ha.duplicates';
 export const LIVE_IMAGE_HELPER = 'coder-ha.liveImage';
 
@@ -580,6 +625,25 @@ export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
     '{{- $out := list -}}',
     '{{- range .items -}}',
     '{{- $out = append $out (printf "%s%s" $.prefix .) -}}',
+    '{{- end -}}',
+    '{{- toJson $out -}}',
+  ].join('\n'),
+  [OMIT_EACH_HELPER]: [
+    '{{- /* Each map of .items without the key .key, as a JSON list. */ -}}',
+    '{{- $out := list -}}',
+    '{{- range .items -}}',
+    '{{- $out = append $out (omit . $.key) -}}',
+    '{{- end -}}',
+    '{{- toJson $out -}}',
+  ].join('\n'),
+  [STRINGS_AT_HELPER]: [
+    '{{- /* The string values of .key in the maps of .items, in order, as a JSON list. */ -}}',
+    '{{- $out := list -}}',
+    '{{- range .items -}}',
+    '{{- $value := index . $.key -}}',
+    '{{- if kindIs "string" $value -}}',
+    '{{- $out = append $out $value -}}',
+    '{{- end -}}',
     '{{- end -}}',
     '{{- toJson $out -}}',
   ].join('\n'),

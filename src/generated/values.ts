@@ -177,6 +177,8 @@ export type Values = {
       readonly annotations?: Record<string, never>;
       /** Node port for HTTP (NodePort and LoadBalancer). Empty lets Kubernetes choose. */
       readonly httpNodePort?: number | "";
+      /** More ports on the Service, after the chart's http (and https) port, as the official chart adds them: each a Kubernetes ServicePort with a name and a port (Kubernetes requires a name once a Service has two ports). nodePort is kept only on a NodePort or LoadBalancer Service, as for the chart's own ports. Names must differ from each other and from http and https. */
+      readonly additionalPorts?: Array<V1ServicePort>;
       /** Node port for HTTPS when TLS is on (NodePort and LoadBalancer). Empty lets Kubernetes choose. */
       readonly httpsNodePort?: number | "";
     };
@@ -334,8 +336,10 @@ export type Values = {
     readonly command?: Array<string>;
     /** Arguments to the command; empty means `server` (or `wsproxy server` with workspaceProxy). */
     readonly commandArgs?: Array<string>;
-    /** IP family of the pod IPs. With IPv6 the relay URL puts the pod IP in brackets (http://[$(KUBE_POD_IP)]:8080), which the official chart does not (official issue #27266). */
+    /** The earlier spelling of coder.singleStackIPv6, kept so that values written for earlier versions of this chart keep working: IPv6 here means the same as singleStackIPv6: true. */
     readonly podIPFamily?: "IPv4" | "IPv6";
+    /** The pods have IPv6 addresses only (a single-stack IPv6 cluster), as in the official chart: coderd listens on [::] instead of 0.0.0.0 (HTTP 8080, TLS 8443, Prometheus 2112, pprof 6060) and the relay URL puts the pod IP in brackets (http://[$(KUBE_POD_IP)]:8080). Your own CODER_*_ADDRESS entries in coder.env still replace the Prometheus, pprof and TLS addresses. */
+    readonly singleStackIPv6?: boolean;
     /** Defaults applied only when coder.replicaCount is above 1 (versionUpgrade at any count); each can be switched off, and your own affinity, topologySpreadConstraints or strategy replaces the matching default. */
     readonly highAvailability?: {
       /** A PodDisruptionBudget so that voluntary disruptions (node drains, upgrades) take down at most maxUnavailable replicas at a time. */
@@ -459,6 +463,7 @@ export type ValuePath =
   | "coder.service.loadBalancerClass"
   | "coder.service.annotations"
   | "coder.service.httpNodePort"
+  | "coder.service.additionalPorts"
   | "coder.service.httpsNodePort"
   | "coder.ingress"
   | "coder.ingress.enable"
@@ -492,6 +497,7 @@ export type ValuePath =
   | "coder.command"
   | "coder.commandArgs"
   | "coder.podIPFamily"
+  | "coder.singleStackIPv6"
   | "coder.highAvailability"
   | "coder.highAvailability.podDisruptionBudget"
   | "coder.highAvailability.podDisruptionBudget.enable"
@@ -1057,6 +1063,14 @@ export type V1ServiceAccountTokenProjection = {
   readonly audience?: string | null;
   readonly expirationSeconds?: number | null;
   readonly path: string;
+};
+export type V1ServicePort = {
+  readonly appProtocol?: string | null;
+  readonly name?: string | null;
+  readonly nodePort?: number | null;
+  readonly port: number;
+  readonly protocol?: string | null;
+  readonly targetPort?: number | string | null;
 };
 export type V1SleepAction = {
   readonly seconds: number;

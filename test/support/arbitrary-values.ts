@@ -226,6 +226,7 @@ const coderValues = fc.record(
     command: fc.constantFrom(['/opt/coder'], ['/bin/wrapper', '/opt/coder']),
     commandArgs: fc.constantFrom([], ['server', '--verbose']),
     podIPFamily: fc.constantFrom('IPv4', 'IPv6'),
+    singleStackIPv6: fc.boolean(),
     highAvailability: fc.record(
       {
         podDisruptionBudget: fc.record(
@@ -253,6 +254,15 @@ const coderValues = fc.record(
         annotations: annotationMap,
         httpNodePort: nodePort,
         httpsNodePort: nodePort,
+        additionalPorts: fc.constantFrom(
+          [],
+          [{ name: 'extra', port: 8081, nodePort: 30081 }],
+          [{ name: 'alt-http', port: 8080, targetPort: 'http' }],
+          [
+            { name: 'grpc', port: 9090, targetPort: 9090, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+            { name: 'syslog', port: 514, protocol: 'UDP' },
+          ],
+        ),
       },
       { requiredKeys: [] },
     ),

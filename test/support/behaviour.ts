@@ -159,7 +159,9 @@ function relayViolations(deployment: Obj, coder: Obj): string[] {
     : {
         name: RELAY_URL,
         value:
-          coder.podIPFamily === 'IPv6' ? `http://[$(KUBE_POD_IP)]:${HTTP_PORT}` : `http://$(KUBE_POD_IP):${HTTP_PORT}`,
+          coder.singleStackIPv6 === true || coder.podIPFamily === 'IPv6'
+            ? `http://[$(KUBE_POD_IP)]:${HTTP_PORT}`
+            : `http://$(KUBE_POD_IP):${HTTP_PORT}`,
       };
   if (!deepEqual(relay, expected))
     violations.push(`${RELAY_URL} is ${JSON.stringify(relay)}, expected ${JSON.stringify(expected)}`);

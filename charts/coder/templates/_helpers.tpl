@@ -23,6 +23,25 @@
 {{- end -}}
 {{- toJson $out -}}
 {{- end -}}
+{{- define "coder-ha.omitEach" -}}
+{{- /* Each map of .items without the key .key, as a JSON list. */ -}}
+{{- $out := list -}}
+{{- range .items -}}
+{{- $out = append $out (omit . $.key) -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+{{- define "coder-ha.stringsAt" -}}
+{{- /* The string values of .key in the maps of .items, in order, as a JSON list. */ -}}
+{{- $out := list -}}
+{{- range .items -}}
+{{- $value := index . $.key -}}
+{{- if kindIs "string" $value -}}
+{{- $out = append $out $value -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
 {{- define "coder-ha.missingFrom" -}}
 {{- /* The items of .items that are not in .known, each once, as a JSON list. */ -}}
 {{- $out := list -}}
