@@ -2,8 +2,9 @@
 // Writes the mutation score per file and every surviving mutant from StrykerJS's JSON report
 // (reports/mutation/mutation.json) into docs/testing.md, between the mutation markers.
 // `npm run mutate` runs it after Stryker. Why a survivor survives is written in
-// docs/mutation-survivors.md, one table row per `file:line`, and shown beside it; a survivor in
-// src/coder without an explanation makes this script exit 1 (kill it with a test, or explain it).
+// docs/mutation-survivors.md, one table row per `file:line` (or `file:first-last`), and shown
+// beside it; a survivor in src/coder without an explanation makes this script exit 1 (kill it
+// with a test, or explain it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,17 @@ const START = '<!-- mutation:start -->';
 const END = '<!-- mutation:end -->';
 
 const survivorsDoc = join(root, 'docs', 'mutation-survivors.md');
-/** `src/coder/x.ts:12` -> why the mutants on that line survive, from docs/mutation-survivors.md. */
+/**
+ * `src/coder/x.ts:12` -> why the mutants on that line survive, from docs/mutation-survivors.md,
+ * where a row names one line (`x.ts:12`) or a range of them (`x.ts:11-67`, for a block such as a
+ * template text that only Helm reads).
+ */
 const explanations = new Map();
 for (const line of readFileSync(survivorsDoc, 'utf8').split('\n')) {
-  const cells = /^\|\s*`([^`]+:\d+)`\s*\|(.*)\|\s*$/.exec(line);
-  if (cells) explanations.set(cells[1], cells[2].trim());
+  const cells = /^\|\s*`([^`]+):(\d+)(?:-(\d+))?`\s*\|(.*)\|\s*$/.exec(line);
+  if (!cells) continue;
+  const [, file, first, last, why] = cells;
+  for (let n = Number(first); n <= Number(last ?? first); n++) explanations.set(`${file}:${n}`, why.trim());
 }
 
 const DETECTED = new Set(['Killed', 'Timeout']);
