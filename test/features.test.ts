@@ -538,6 +538,16 @@ describe('Service', () => {
       withoutNodePort,
       grpc,
     ]);
+    // A named target port must be one the coderd container declares, which depends on the values.
+    const targeting =
+      (targetPort: string, coder: object = {}) =>
+      () =>
+        renderManifests([
+          { coder: { ...coder, service: { additionalPorts: [{ name: 'extra', port: 9443, targetPort }] } } },
+        ]);
+    expect(targeting('https', { tls: { secretNames: ['coder-tls'] } })).not.toThrow();
+    expect(targeting('https')).toThrow('targets https, which the coderd container does not declare (its ports: http)');
+    expect(targeting('prometheus-http')).toThrow('(its ports: http)');
     // Without TLS the chart has no https port, so a port of that name is the user's to add.
     const https = { name: 'https', port: 8443 };
     const objects = await renderBoth({ coder: { service: { type: 'ClusterIP', additionalPorts: [https] } } });

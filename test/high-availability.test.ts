@@ -259,10 +259,14 @@ describe('the helm test Pod', () => {
     expect(container.env).toContainEqual({ name: 'HEADLESS_HOST', value: 'coder-headless.coder.svc.cluster.local' });
     expect(restrictedViolations(pod.spec as Obj)).toEqual([]);
     expect((container.securityContext as Obj).readOnlyRootFilesystem).toBe(true);
-    // Namespaces with a ResourceQuota admit only pods that state requests and limits.
+    // The API server needs a container name (a DNS label) to accept the Pod.
+    expect(container.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    // Namespaces with a ResourceQuota admit only pods that state requests and limits, as quantities.
     const resources = container.resources as { requests: Obj; limits: Obj };
-    for (const bound of [resources.requests, resources.limits])
+    for (const bound of [resources.requests, resources.limits]) {
       expect(Object.keys(bound).sort()).toEqual(['cpu', 'memory']);
+      for (const quantity of Object.values(bound)) expect(quantity).toMatch(/^[1-9][0-9]*(m|Mi)?$/);
+    }
   });
 
   test('is left out when disabled', async () => {
