@@ -379,68 +379,50 @@ export const concatLists = (...lists: Expr[]): Expr<GoValue[]> =>
     }),
   );
 
-/** `prefix + item` for each string of a list, as a list. */
-export const prefixEach = (list: Expr, prefix: string): Expr<GoValue[]> => new PrefixEach(list, prefix);
-
-class PrefixEach extends Expr<GoValue[]> {
+/**
+ * A list computed item by item from `list` and one string argument: in Go by a named helper
+ * called with `(dict "items" <list> <argName> <arg>)`, here by `perItem` over the items.
+ */
+class ListHelperCall extends Expr<GoValue[]> {
   public constructor(
     private readonly list: Expr,
-    private readonly prefix: string,
+    private readonly helper: string,
+    private readonly argName: string,
+    private readonly arg: string,
+    private readonly perItems: (items: GoValue[]) => GoValue[],
   ) {
     super();
   }
   public eval(scope: EvalScope): GoValue[] {
     const items = this.list.eval(scope) ?? [];
     if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    return items.map((item) => `${this.prefix}${asString(item, 'prefixEach')}`);
+    return this.perItems(items);
   }
   public toGo(): string {
-    return `(fromJsonArray (include ${goString(PREFIX_EACH_HELPER)} (dict "items" ${this.list.toGo()} "prefix" ${goString(this.prefix)})))`;
+    return `(fromJsonArray (include ${goString(this.helper)} (dict "items" ${this.list.toGo()} ${goString(this.argName)} ${goString(this.arg)})))`;
   }
 }
+
+/** `prefix + item` for each string of a list, as a list. */
+export const prefixEach = (list: Expr, prefix: string): Expr<GoValue[]> =>
+  new ListHelperCall(list, PREFIX_EACH_HELPER, 'prefix', prefix, (items) =>
+    items.map((item) => `${prefix}${asString(item, 'prefixEach')}`),
+  );
 
 /** Each map of a list without `key`, as a list (Sprig `omit` on every item). */
-export const omitEach = (list: Expr, key: string): Expr<GoValue[]> => new OmitEach(list, key);
-
-class OmitEach extends Expr<GoValue[]> {
-  public constructor(
-    private readonly list: Expr,
-    private readonly key: string,
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const items = this.list.eval(scope) ?? [];
-    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    return items.map((item) => {
+export const omitEach = (list: Expr, key: string): Expr<GoValue[]> =>
+  new ListHelperCall(list, OMIT_EACH_HELPER, 'key', key, (items) =>
+    items.map((item) => {
       if (!isMap(item)) throw new Error(`error calling omit: expected a map, got ${goKind(item)}`);
-      return Object.fromEntries(Object.entries(item).filter(([key]) => key !== this.key));
-    });
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(OMIT_EACH_HELPER)} (dict "items" ${this.list.toGo()} "key" ${goString(this.key)})))`;
-  }
-}
+      return Object.fromEntries(Object.entries(item).filter(([name]) => name !== key));
+    }),
+  );
 
 /** The string values of `key` in the maps of a list, in order (items where it is not a string are skipped). */
-export const stringsAt = (list: Expr, key: string): Expr<GoValue[]> => new StringsAt(list, key);
-
-class StringsAt extends Expr<GoValue[]> {
-  public constructor(
-    private readonly list: Expr,
-    private readonly key: string,
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const items = this.list.eval(scope) ?? [];
-    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    return items.flatMap((item) => (isMap(item) && typeof item[this.key] === 'string' ? [item[this.key]] : []));
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(STRINGS_AT_HELPER)} (dict "items" ${this.list.toGo()} "key" ${goString(this.key)})))`;
-  }
-}
+export const stringsAt = (list: Expr, key: string): Expr<GoValue[]> =>
+  new ListHelperCall(list, STRINGS_AT_HELPER, 'key', key, (items) =>
+    items.flatMap((item) => (isMap(item) && typeof item[key] === 'string' ? [item[key]] : [])),
+  );
 
 /** The strings of `list` that are not in `known`, each once. */
 export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> =>
