@@ -5,12 +5,12 @@
 import { checkModelGuards, Manifest, renderModel } from './backends/concrete';
 import { plainYaml } from './backends/template';
 import { chartInfo } from './chart-meta';
-import { coderChartModel } from './coder/chart';
+import { chartSchemaRules, coderChartModel } from './coder/chart';
 import { EvalScope } from './expr/expr';
 import { GoValue, isMap } from './expr/go-semantics';
 import { coalesceWithDefaults, mergeUserValues } from './values/coalesce';
 import { schemaDefaults } from './values/schema';
-import { assertValidValues } from './values/validate';
+import { checkValuesWith, InvalidValuesError, ValuesProblem } from './values/validate';
 
 export type ValueMap = { [key: string]: GoValue };
 
@@ -45,12 +45,21 @@ function lookupIn(objects: readonly Manifest[]): EvalScope['lookup'] {
   };
 }
 
+/**
+ * Problems with (resolved) values against the chart's values schema, the cross-field rules it
+ * states included, as `helm lint` finds them; none when the values are valid.
+ */
+export function checkValues(values: unknown): ValuesProblem[] {
+  return checkValuesWith(values, chartSchemaRules());
+}
+
 /** The values templates see: user layers merged in order, over the chart's defaults, validated. */
 export function resolveValues(userLayers: readonly ValueMap[]): ValueMap {
   const defaults = schemaDefaults();
   if (!isMap(defaults)) throw new Error('the schema defaults must form a map');
   const values = coalesceWithDefaults(defaults, mergeUserValues(userLayers));
-  assertValidValues(values);
+  const problems = checkValues(values);
+  if (problems.length) throw new InvalidValuesError(problems);
   return values;
 }
 

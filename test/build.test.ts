@@ -10,6 +10,8 @@ import { helm } from '../src/helm/helm';
 import { HELM_MAJORS } from '../src/helm/tools';
 import { CHART_DIR } from '../src/paths';
 import { SchemaNode, schemaDefaults, valuesSchema } from '../src/values/schema';
+import { schemaWithRules } from '../src/values/validate';
+import { chartSchemaRules } from '../src/coder/chart';
 import { FIXTURES_DIR } from './support/fixtures';
 import { declaredKeys } from './support/schema-walk';
 
@@ -42,11 +44,12 @@ test('values.yaml holds exactly the schema defaults, with a description over eve
   visit(valuesSchema(), '');
 });
 
-test('values.schema.json is the schema, plus the generated-file note', () => {
+test('values.schema.json is the schema and the rules the guards state, plus the generated-file note', () => {
   const built = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
-  const { $comment, ...rest } = built;
+  const { $comment, allOf, ...rest } = built;
   expect($comment).toMatch(/^Generated/);
   expect(rest).toEqual(valuesSchema());
+  expect({ ...rest, allOf }).toEqual(schemaWithRules(chartSchemaRules()));
 });
 
 test('Chart.yaml is the root Chart.yaml', () => {

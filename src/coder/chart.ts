@@ -1,4 +1,5 @@
 /** The whole chart as one construct tree, and the model both back-ends consume. */
+import { SchemaRule } from '../values/validate';
 import { App, Chart } from 'cdk8s';
 import { ChartModel } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
@@ -74,4 +75,12 @@ let cachedModel: ChartModel | undefined;
 export function coderChartModel(): ChartModel {
   cachedModel ??= new CoderTemplateChart(new App(), 'coder').model();
   return cachedModel;
+}
+
+let cachedRules: readonly SchemaRule[] | undefined;
+
+/** The guards that the values schema states too, in guard order (the schema's root `allOf`). */
+export function chartSchemaRules(): readonly SchemaRule[] {
+  cachedRules ??= coderChartModel().guards.flatMap((guard) => (guard.rule ? [guard.rule] : []));
+  return cachedRules;
 }

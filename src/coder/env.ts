@@ -19,6 +19,7 @@ import {
   not,
   ternary,
 } from '../expr/expr';
+import { itemNamed, noItem, ruleGuard, valueAt } from './schema-rules';
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 import { tlsEnabled } from './conditions';
@@ -158,11 +159,16 @@ export function envGuards(): Guard[] {
   const reserved = CHART_VARIABLES.filter((v) => v.override === UserOverride.FORBIDDEN);
   const duplicates = duplicatesOf(namesOf(userEnv()));
   return [
-    ...reserved.map((variable) => ({
-      when: hasItemNamed(userEnv(), variable.name),
-      message: lit(`coder.env must not set ${variable.name}: ${variable.reserved}. Remove it from coder.env.`),
-    })),
+    ...reserved.map((variable) =>
+      ruleGuard(
+        'coder.env',
+        `coder.env must not set ${variable.name}: ${variable.reserved}. Remove it from coder.env.`,
+        hasItemNamed(userEnv(), variable.name),
+        valueAt('coder.env', noItem(itemNamed(variable.name))),
+      ),
+    ),
     {
+      renderOnly: 'a variable named twice in `coder.env` (schema can only compare whole items)',
       when: duplicates,
       message: concat(
         lit('coder.env sets '),

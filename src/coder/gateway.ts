@@ -4,10 +4,13 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { and, empty, Expr, lit } from '../expr/expr';
+import { and, empty, Expr } from '../expr/expr';
 import { BlockNode, Document, Guard, OptionalItemNode, ScalarNode, Tree, TreeMap, WithNode } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
-import { release, under } from '../values/refs';
+import { ValuePath } from '../generated/values';
+import { release, under, valueRef } from '../values/refs';
+import { SchemaNode } from '../values/schema';
+import { allOf, NON_EMPTY_LIST, NON_EMPTY_STRING, ruleGuard, TURNED_ON, valueIs, whenThen } from './schema-rules';
 import { wildcardRuleHost } from './ingress';
 import { standardLabels } from './labels';
 import { CODER_NAME, SERVICE_HTTP_PORT } from './names';
@@ -115,36 +118,32 @@ export class CoderGateway extends Construct {
   }
 
   public guards(): Guard[] {
-    const required = (enabled: Expr, value: Expr, message: string): Guard => ({
-      when: and(enabled, empty(value)),
-      message: lit(message),
-    });
+    // Each: when these switches are on, this key must not be empty.
+    const required = (switches: readonly ValuePath[], path: ValuePath, nonEmpty: SchemaNode, advice: string): Guard =>
+      ruleGuard(
+        path,
+        `${path} is required when ${switches[switches.length - 1]} is true: ${advice}`,
+        and(...switches.map((s) => valueRef(s)), empty(valueRef(path))),
+        whenThen(allOf(...switches.map((s) => valueIs(s, TURNED_ON))), valueIs(path, nonEmpty)),
+      );
+    const routeOn: ValuePath = 'coder.httproute.enable';
+    const listenerSetOn: ValuePath = 'coder.listenerset.enable';
     return [
+      required([routeOn], 'coder.httproute.host', NON_EMPTY_STRING, 'set the host name Coder is served at.'),
       required(
-        route('enable'),
-        route('host'),
-        'coder.httproute.host is required when coder.httproute.enable is true: set the host name Coder is served at.',
+        [routeOn],
+        'coder.httproute.parentRefs',
+        NON_EMPTY_LIST,
+        'name the Gateway (or ListenerSet) the route attaches to.',
       ),
       required(
-        route('enable'),
-        route('parentRefs'),
-        'coder.httproute.parentRefs is required when coder.httproute.enable is true: name the Gateway (or ListenerSet) the route attaches to.',
+        [routeOn, 'coder.httproute.httpsRedirect.enable'],
+        'coder.httproute.httpsRedirect.parentRefs',
+        NON_EMPTY_LIST,
+        'name the HTTP listener(s) to redirect from.',
       ),
-      required(
-        and(route('enable'), route('httpsRedirect.enable')),
-        route('httpsRedirect.parentRefs'),
-        'coder.httproute.httpsRedirect.parentRefs is required when coder.httproute.httpsRedirect.enable is true: name the HTTP listener(s) to redirect from.',
-      ),
-      required(
-        listenerSet('enable'),
-        listenerSet('parentRef.name'),
-        'coder.listenerset.parentRef.name is required when coder.listenerset.enable is true: name the Gateway to attach to.',
-      ),
-      required(
-        listenerSet('enable'),
-        listenerSet('listeners'),
-        'coder.listenerset.listeners is required when coder.listenerset.enable is true: list at least one listener.',
-      ),
+      required([listenerSetOn], 'coder.listenerset.parentRef.name', NON_EMPTY_STRING, 'name the Gateway to attach to.'),
+      required([listenerSetOn], 'coder.listenerset.listeners', NON_EMPTY_LIST, 'list at least one listener.'),
     ];
   }
 }

@@ -32,11 +32,13 @@ import {
 } from '../expr/expr';
 import { GoValue } from '../expr/go-semantics';
 import { BlockNode, Guard, OptionalNode } from '../tree/nodes';
+import { SchemaNode } from '../values/schema';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
 import { appName, userEnvValues } from './conditions';
 import { coderImage } from './image';
 import { CODER_NAME, CONTAINER_NAME, HTTP_PORT } from './names';
+import { allOf, itemNamed, NON_EMPTY_LIST, noItem, ruleGuard, valueAt, valueIs, whenThen } from './schema-rules';
 
 const ha = under('coder.highAvailability');
 const userEnv = (): Expr => valueRef('coder.env');
@@ -190,6 +192,24 @@ const serviceHosts = (): Expr =>
     concat(lit(`${CODER_NAME}.`), release.namespace, lit('.svc.cluster.local')),
   ]);
 
+/** An env item giving CODER_PG_CONNECTION_URL, from a Secret or as a non-empty value (`postgresInEnv`). */
+const POSTGRES_URL_ITEM = itemNamed(PG_URL, {
+  not: { type: 'object', required: ['value'], properties: { value: { type: 'string', maxLength: 0 } } },
+});
+
+/** Values with more than one replica, as schema (`isHighlyAvailable`). */
+const HIGHLY_AVAILABLE_VALUES = valueIs('coder.replicaCount', { type: 'integer', minimum: 2 });
+
+/** The env item that turns the embedded DERP server off (`customRelays`), as schema. */
+const CUSTOM_RELAYS_ITEM = itemNamed('CODER_DERP_SERVER_ENABLE', {
+  required: ['value'],
+  // `lower` of the value is one of false, 0, f.
+  properties: { value: { type: 'string', pattern: '^([Ff][Aa][Ll][Ss][Ee]|0|[Ff])$' } },
+});
+
+/** A relay URL that is set and names no per-pod variable, as schema. */
+const FIXED_ADDRESS: SchemaNode = { type: 'string', minLength: 1, not: { pattern: '\\$\\(' } };
+
 export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] {
   const userRelay = get(userEnvValues(), RELAY) as Expr<string>;
   const accessURL = effectiveAccessURL(clusterAccessURL);
@@ -199,34 +219,52 @@ export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] 
     has(hostOf(userRelay), serviceHosts() as Expr<GoValue[]>),
   );
   return [
-    {
-      // Each replica would start against its own built-in database and never join the others.
-      when: and(
+    // Each replica would start against its own built-in database and never join the others.
+    ruleGuard(
+      'coder.replicaCount',
+      'coder.replicaCount is above 1, but no external Postgres is configured: every replica must use the same database. ' +
+        'Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.',
+      and(
         isHighlyAvailable(),
         not(valueRef('coder.workspaceProxy')),
         not(postgresInEnv()),
         empty(valueRef('coder.envFrom')),
       ),
-      message: lit(
-        'coder.replicaCount is above 1, but no external Postgres is configured: every replica must use the same database. ' +
-          'Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.',
+      // Stated as "without a shared database, at most one replica", so that Helm's schema error
+      // names coder.replicaCount.
+      whenThen(
+        valueAt('coder', {
+          not: {
+            anyOf: [
+              valueIs('workspaceProxy', { const: true }),
+              valueIs('env', { type: 'array', contains: POSTGRES_URL_ITEM }),
+              valueIs('envFrom', NON_EMPTY_LIST),
+            ],
+          },
+        }),
+        valueAt('coder.replicaCount', { type: 'integer', maximum: 1 }),
       ),
-    },
+    ),
     {
       // The access URL is a load balancer over all replicas: relaying to it reaches a random one.
+      renderOnly:
+        "`CODER_DERP_SERVER_RELAY_URL` at the access URL or the chart's Service (it compares two values and the namespace)",
       when: and(not(customRelays()), not(empty(userRelay)), relayIsLoadBalanced),
       message: lit(
         `coder.env sets ${RELAY} to a load-balanced address (the access URL or the chart's Service), but replicas must reach each other directly. ` +
           `Remove it from coder.env to use each pod's own address (http://$(KUBE_POD_IP):${HTTP_PORT}).`,
       ),
     },
-    {
-      // One literal address for all replicas: only one of them is reachable there.
-      when: and(isHighlyAvailable(), not(customRelays()), not(empty(userRelay)), not(contains('$(', userRelay))),
-      message: lit(
-        `coder.replicaCount is above 1, but coder.env sets ${RELAY} to one fixed address for every replica. ` +
-          "Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.",
+    // One literal address for all replicas: only one of them is reachable there.
+    ruleGuard(
+      'coder.env',
+      `coder.replicaCount is above 1, but coder.env sets ${RELAY} to one fixed address for every replica. ` +
+        "Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.",
+      and(isHighlyAvailable(), not(customRelays()), not(empty(userRelay)), not(contains('$(', userRelay))),
+      whenThen(
+        allOf(HIGHLY_AVAILABLE_VALUES, valueAt('coder.env', noItem(CUSTOM_RELAYS_ITEM))),
+        valueAt('coder.env', noItem(itemNamed(RELAY, { required: ['value'], properties: { value: FIXED_ADDRESS } }))),
       ),
-    },
+    ),
   ];
 }

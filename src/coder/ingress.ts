@@ -1,11 +1,21 @@
 /** The Ingress (networking.k8s.io/v1) in front of the Service, as the official chart renders it. */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { and, empty, Expr, lit, not, regexReplaceAll } from '../expr/expr';
+import { and, empty, Expr, not, regexReplaceAll } from '../expr/expr';
 import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under } from '../values/refs';
 import { standardLabels } from './labels';
+import {
+  allOf,
+  EMPTY_STRING,
+  NON_EMPTY_STRING,
+  ruleGuard,
+  TURNED_ON,
+  valueAt,
+  valueIs,
+  whenThen,
+} from './schema-rules';
 import { CODER_NAME, HTTP_PORT_NAME } from './names';
 
 const ingress = under('coder.ingress');
@@ -75,25 +85,33 @@ export class CoderIngress extends Construct {
   }
 
   public guards(): Guard[] {
+    const enabled = valueIs('coder.ingress.enable', TURNED_ON);
     return [
-      {
-        when: and(ingress('enable'), empty(ingress('host'))),
-        message: lit(
-          'coder.ingress.host is required when coder.ingress.enable is true: set the host name Coder is served at.',
+      ruleGuard(
+        'coder.ingress.host',
+        'coder.ingress.host is required when coder.ingress.enable is true: set the host name Coder is served at.',
+        and(ingress('enable'), empty(ingress('host'))),
+        whenThen(enabled, valueIs('coder.ingress.host', NON_EMPTY_STRING)),
+      ),
+      ruleGuard(
+        'coder.ingress.tls.secretName',
+        'coder.ingress.tls.secretName is required when coder.ingress.tls.enable is true: name the TLS Secret for coder.ingress.host.',
+        and(ingress('enable'), ingress('tls.enable'), empty(ingress('tls.secretName'))),
+        whenThen(
+          allOf(enabled, valueIs('coder.ingress.tls.enable', TURNED_ON)),
+          valueIs('coder.ingress.tls.secretName', NON_EMPTY_STRING),
         ),
-      },
-      {
-        when: and(ingress('enable'), ingress('tls.enable'), empty(ingress('tls.secretName'))),
-        message: lit(
-          'coder.ingress.tls.secretName is required when coder.ingress.tls.enable is true: name the TLS Secret for coder.ingress.host.',
+      ),
+      ruleGuard(
+        'coder.ingress.tls.wildcardSecretName',
+        'coder.ingress.tls.wildcardSecretName is set but coder.ingress.wildcardHost is empty: set the wildcard host, or remove the Secret name.',
+        and(ingress('enable'), not(empty(ingress('tls.wildcardSecretName'))), empty(ingress('wildcardHost'))),
+        // Stated as "without a wildcard host, no wildcard Secret", so that schema errors name the Secret.
+        whenThen(
+          allOf(enabled, valueAt('coder.ingress.wildcardHost', EMPTY_STRING)),
+          valueAt('coder.ingress.tls.wildcardSecretName', EMPTY_STRING),
         ),
-      },
-      {
-        when: and(ingress('enable'), not(empty(ingress('tls.wildcardSecretName'))), empty(ingress('wildcardHost'))),
-        message: lit(
-          'coder.ingress.tls.wildcardSecretName is set but coder.ingress.wildcardHost is empty: set the wildcard host, or remove the Secret name.',
-        ),
-      },
+      ),
     ];
   }
 }

@@ -5,6 +5,7 @@ import { TokenRegistry } from '../tree/tokens';
 import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
 import { appName } from './conditions';
+import { NOTHING, ruleGuard, valueAt } from './schema-rules';
 
 /**
  * DO NOT ADD, REMOVE OR RENAME SELECTOR LABELS. A Deployment's selector is immutable: any change
@@ -83,10 +84,16 @@ export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: Valu
 export const USER_LABEL_PATHS = ['coder.labels', 'coder.podLabels', 'coder.serviceAccount.labels'] as const;
 
 export function labelGuards(): Guard[] {
-  return USER_LABEL_PATHS.map((path) => ({
-    when: or(...STANDARD_LABEL_KEYS.map((key) => hasKey(userMap(path), key))),
-    message: lit(
+  return USER_LABEL_PATHS.map((path) =>
+    ruleGuard(
+      path,
       `${path} must not set the chart's own labels (${STANDARD_LABEL_KEYS.join(', ')}): they select the pods and identify the release. Use another key.`,
+      or(...STANDARD_LABEL_KEYS.map((key) => hasKey(userMap(path), key))),
+      // Each standard key refused by name (`not: {}` matches nothing), so that schema errors name the label.
+      valueAt(path, {
+        type: 'object',
+        properties: Object.fromEntries(STANDARD_LABEL_KEYS.map((key) => [key, NOTHING])),
+      }),
     ),
-  }));
+  );
 }

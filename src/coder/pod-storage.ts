@@ -51,6 +51,7 @@ export function volumeGuards(): Guard[] {
   const missing = missingFrom(namesOf(valueRef('coder.volumeMounts')), known);
   return [
     {
+      renderOnly: 'a `coder.volumeMounts` entry with no volume of its name (it compares two lists)',
       when: missing,
       message: concat(
         lit('coder.volumeMounts mounts '),

@@ -8,6 +8,7 @@ export function workspaceNamespaceGuards(): Guard[] {
   const repeated = duplicatesOf(namesOf(namespaces));
   return [
     {
+      renderOnly: '`coder.serviceAccount.workspaceNamespaces` listing the release namespace (known only at install)',
       when: has(release.namespace, namesOf(namespaces)),
       message: concat(
         lit('coder.serviceAccount.workspaceNamespaces lists the release namespace '),
@@ -18,6 +19,7 @@ export function workspaceNamespaceGuards(): Guard[] {
       ),
     },
     {
+      renderOnly: 'a namespace named twice in `coder.serviceAccount.workspaceNamespaces`',
       when: repeated,
       message: concat(
         lit('coder.serviceAccount.workspaceNamespaces lists '),

@@ -74,6 +74,7 @@ export function serviceGuards(): Guard[] {
   const unknownTargets = missingFrom(stringsAt(additionalPorts(), 'targetPort'), containerPortNames);
   return [
     {
+      renderOnly: 'a `coder.service.additionalPorts` target port name that coderd does not declare',
       when: and(valueRef('coder.service.enable'), unknownTargets),
       message: concat(
         lit('coder.service.additionalPorts targets '),
@@ -84,6 +85,7 @@ export function serviceGuards(): Guard[] {
       ),
     },
     {
+      renderOnly: 'a port name used twice in `coder.service.additionalPorts` or taken by the chart',
       when: and(valueRef('coder.service.enable'), repeated),
       message: concat(
         lit('coder.service.additionalPorts names '),

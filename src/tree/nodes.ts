@@ -2,6 +2,7 @@
  * The structural forms of a manifest tree. A tree is plain JSON in which value-dependent spots
  * are nodes; both back-ends walk the same tree (template text, or concrete objects).
  */
+import { SchemaRule } from '../values/validate';
 import { Expr, Var } from '../expr/expr';
 
 export type Tree = null | boolean | number | string | Tree[] | TreeMap | Node;
@@ -91,10 +92,19 @@ export class MapListNode extends Node {
   }
 }
 
-/** A render-time check: when `when` is truthy, rendering fails with `message`. */
+/**
+ * A render-time check: when `when` is truthy, rendering fails with `message`. With `rule`, the
+ * values schema states the same check (when JSON Schema can), so that it refuses first.
+ */
 export interface Guard {
   readonly when: Expr;
   readonly message: Expr<string>;
+  readonly rule?: SchemaRule;
+  /**
+   * For a guard JSON Schema cannot state (it compares values, or needs the release): what it
+   * refuses, in one line, for the docs that list what `helm lint` does not catch.
+   */
+  readonly renderOnly?: string;
 }
 
 /**

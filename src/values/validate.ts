@@ -19,12 +19,36 @@ export class InvalidValuesError extends Error {
   }
 }
 
-export const formatProblem = (p: ValuesProblem): string => `  ${p.path}: ${p.message}`;
+/** One line per problem: the path, then the message (a rule's message, which starts with it, alone). */
+export const formatProblem = (p: ValuesProblem): string =>
+  p.message.startsWith(`${p.path} `) ? `  ${p.message}` : `  ${p.path}: ${p.message}`;
 
-let compiled: ValidateFunction | undefined;
+/**
+ * A cross-field rule of the chart stated in JSON Schema draft-07, so that the values schema itself
+ * refuses what the chart's template `fail` refuses: `helm lint`, `helm install`, editors with a
+ * YAML language server and ajv then all refuse it. The schema is anchored at the values root and
+ * holds for acceptable values; when it does not, the problem is reported at `path` with `message`.
+ */
+export interface SchemaRule {
+  readonly path: string;
+  readonly message: string;
+  readonly schema: SchemaNode;
+}
 
-function validator(): ValidateFunction {
-  if (!compiled) {
+/**
+ * The values contract with the rules added: each rule one `allOf` entry, carrying its message as
+ * `$comment` for whoever reads the schema (validators ignore it).
+ */
+export function schemaWithRules(rules: readonly SchemaRule[], schema: SchemaNode = valuesSchema()): SchemaNode {
+  if (rules.length === 0) return schema;
+  return { ...schema, allOf: rules.map((rule) => ({ $comment: rule.message, ...rule.schema })) };
+}
+
+const compiled = new Map<readonly SchemaRule[], ValidateFunction>();
+
+function validator(rules: readonly SchemaRule[]): ValidateFunction {
+  let validate = compiled.get(rules);
+  if (!validate) {
     const ajv = new Ajv({
       allErrors: true,
       strict: true,
@@ -34,9 +58,10 @@ function validator(): ValidateFunction {
       useDefaults: false,
       verbose: true,
     });
-    compiled = ajv.compile(valuesSchema());
+    validate = ajv.compile(schemaWithRules(rules));
+    compiled.set(rules, validate);
   }
-  return compiled;
+  return validate;
 }
 
 function segmentsOf(error: ErrorObject): string[] {
@@ -156,8 +181,14 @@ function oneOfSummary(schema: SchemaNode | undefined): string {
   return parts.length ? parts.join(' or ') : 'one of the allowed forms';
 }
 
-/** ajv's errors as problems, without the noise of combinators. */
-function problemsOf(errors: readonly ErrorObject[]): ValuesProblem[] {
+/** The rule an error comes from (by its `allOf` entry at the root), if any. */
+function ruleOf(error: ErrorObject, rules: readonly SchemaRule[]): SchemaRule | undefined {
+  const index = /^#\/allOf\/(\d+)(\/|$)/.exec(error.schemaPath)?.[1];
+  return index === undefined ? undefined : rules[Number(index)];
+}
+
+/** ajv's errors as problems, without the noise of combinators; a rule's errors as its message. */
+function problemsOf(errors: readonly ErrorObject[], rules: readonly SchemaRule[]): ValuesProblem[] {
   // A oneOf failure is reported once, by the oneOf itself, not by each branch.
   const oneOfPaths = errors
     .filter((e) => e.keyword === 'oneOf')
@@ -166,8 +197,11 @@ function problemsOf(errors: readonly ErrorObject[]): ValuesProblem[] {
   const seen = new Set<string>();
   const problems: ValuesProblem[] = [];
   for (const error of kept) {
-    if (error.keyword === 'allOf' || error.keyword === 'anyOf' || error.keyword === 'if') continue;
-    const problem = { path: formatPath(segmentsOf(error)), message: messageOf(error) };
+    const rule = ruleOf(error, rules);
+    if (!rule && (error.keyword === 'allOf' || error.keyword === 'anyOf' || error.keyword === 'if')) continue;
+    const problem = rule
+      ? { path: rule.path, message: rule.message }
+      : { path: formatPath(segmentsOf(error)), message: messageOf(error) };
     const key = `${problem.path}\u0000${problem.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -177,13 +211,9 @@ function problemsOf(errors: readonly ErrorObject[]): ValuesProblem[] {
   return problems;
 }
 
-export function checkValues(values: unknown): ValuesProblem[] {
-  const validate = validator();
+/** Problems with values against the values contract and the given rules; none when valid. */
+export function checkValuesWith(values: unknown, rules: readonly SchemaRule[]): ValuesProblem[] {
+  const validate = validator(rules);
   if (validate(values)) return [];
-  return problemsOf(validate.errors ?? []);
-}
-
-export function assertValidValues(values: unknown): void {
-  const problems = checkValues(values);
-  if (problems.length) throw new InvalidValuesError(problems);
+  return problemsOf(validate.errors ?? [], rules);
 }

@@ -31,13 +31,21 @@ function scratchFile(name: string, text: string): string {
   return path;
 }
 
-export async function helmTemplate(major: HelmMajor, run: TemplateRun = {}): Promise<HelmResult> {
-  const args = ['template', run.release ?? 'release-name', run.chartDir ?? CHART_DIR];
-  args.push('--namespace', run.namespace ?? 'default');
+function valuesArgs(run: TemplateRun): string[] {
+  const args = ['--namespace', run.namespace ?? 'default'];
   for (const text of run.valuesTexts ?? []) args.push('-f', scratchFile('values.yaml', text));
   for (const set of run.setArgs ?? []) args.push('--set', set);
   for (const set of run.setStringArgs ?? []) args.push('--set-string', set);
-  return helm(major, args);
+  return args;
+}
+
+export async function helmTemplate(major: HelmMajor, run: TemplateRun = {}): Promise<HelmResult> {
+  return helm(major, ['template', run.release ?? 'release-name', run.chartDir ?? CHART_DIR, ...valuesArgs(run)]);
+}
+
+/** `helm lint --strict` of the chart with these values, as a user checks values before installing. */
+export async function helmLint(major: HelmMajor, run: TemplateRun = {}): Promise<HelmResult> {
+  return helm(major, ['lint', '--strict', run.chartDir ?? CHART_DIR, ...valuesArgs(run)]);
 }
 
 /** Writes a minimal chart whose templates come from `model`; returns its directory. */

@@ -1,0 +1,151 @@
+/**
+ * The fixed value sets of Kubernetes fields (image pull policy, Service type, protocol …), read
+ * from the Go source of the k8s.io/api and k8s.io/apimachinery modules of one Kubernetes release.
+ * The JavaScript client's models and the OpenAPI documents in k8s.io/kubernetes name those values
+ * only in descriptions; the Go source marks each closed string type with `+enum` and declares its
+ * values as typed constants. A field gets an enum when its Go type is such a type (or a pointer to
+ * or list of one). Keys are `<client model>.<JSON field>`, the client model being `V1` + the Go
+ * struct name, as @kubernetes/client-node names them.
+ *
+ * Development tooling: it needs Go and the module proxy (`go mod download`), and writes
+ * schema/kubernetes.enums.json (`npm run kubernetes-enums`), which the build then reads.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Kubernetes release → the k8s.io/api and k8s.io/apimachinery module version of it. */
+export const ENUM_RELEASES: Readonly<Record<string, string>> = {
+  '1.28': 'v0.28.15',
+  '1.36': 'v0.36.3',
+};
+
+/** The API packages whose types the chart's values and objects use, in lookup order. */
+const PACKAGES: readonly { readonly module: 'api' | 'apimachinery'; readonly dir: string }[] = [
+  { module: 'api', dir: 'core/v1' },
+  { module: 'api', dir: 'apps/v1' },
+  { module: 'api', dir: 'autoscaling/v2' },
+  { module: 'api', dir: 'networking/v1' },
+  { module: 'api', dir: 'policy/v1' },
+  { module: 'api', dir: 'rbac/v1' },
+  { module: 'apimachinery', dir: 'pkg/apis/meta/v1' },
+];
+
+/**
+ * Closed string types that lack the `+enum` marker but whose values the API server checks all
+ * the same (validation in k8s.io/apimachinery rejects any other operator).
+ */
+const UNMARKED_ENUMS: readonly string[] = ['LabelSelectorOperator'];
+
+/** Field name → enum key, for every field of `<model>` whose Go type is closed. */
+export type EnumFields = Record<string, readonly string[]>;
+
+/** Where `go mod download` put a module version (downloading it when needed). */
+export function moduleDir(module: string, version: string): string {
+  const out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    encoding: 'utf8',
+    // Outside any Go module, so that no go.mod is read or written.
+    cwd: '/',
+    env: { ...process.env, GOFLAGS: '-mod=mod' },
+  });
+  const info = JSON.parse(out) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(`go mod download ${module}@${version}: ${info.Error ?? 'no directory'}`);
+  return info.Dir;
+}
+
+interface GoPackage {
+  /** Struct name → its fields: JSON name and Go type, and the structs it inlines. */
+  readonly structs: Map<string, { fields: { json: string; type: string }[]; inlined: string[] }>;
+  /** Closed type name → its values. */
+  readonly enums: Map<string, string[]>;
+}
+
+/** The Go source of a package (generated and test files left out). */
+function packageSource(dir: string): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !f.startsWith('zz_generated') && !f.includes('.pb.'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+export function parseGoPackage(source: string): GoPackage {
+  const closed = new Set(UNMARKED_ENUMS);
+  for (const m of source.matchAll(/^\/\/ \+enum\s*\n(?:\/\/.*\n)*type (\w+) string$/gm)) closed.add(m[1]);
+  const enums = new Map<string, string[]>();
+  for (const m of source.matchAll(/^\s*\w+\s+(\w+)\s*=\s*"([^"]*)"/gm)) {
+    const [, type, value] = m;
+    if (!closed.has(type)) continue;
+    const values = enums.get(type) ?? [];
+    if (!values.includes(value)) values.push(value);
+    enums.set(type, values);
+  }
+  const structs: GoPackage['structs'] = new Map();
+  for (const m of source.matchAll(/^type (\w+) struct \{\n([\s\S]*?)^\}/gm)) {
+    const fields: { json: string; type: string }[] = [];
+    const inlined: string[] = [];
+    for (const line of m[2].split('\n')) {
+      const field = /^\s+(\w+)\s+([^\s`]+)\s+`json:"([^"]*)"/.exec(line);
+      const embedded = /^\s+(\w+)\s+`json:",inline"/.exec(line);
+      if (embedded) inlined.push(embedded[1]);
+      else if (field) {
+        const json = field[3].split(',')[0];
+        if (json && json !== '-') fields.push({ json, type: field[2] });
+      }
+    }
+    structs.set(m[1], { fields, inlined });
+  }
+  return { structs, enums };
+}
+
+/** The closed type a Go field type names: `T`, `*T` or `[]T` (a list gets the enum on its items). */
+const baseType = (type: string): string => type.replace(/^(\[\]|\*)+/, '').replace(/^\w+\./, '');
+
+/**
+ * `<model>.<field>` → the values Kubernetes accepts, for one release. Where two packages declare
+ * a struct of the same name, the first in PACKAGES wins (as the client's `V1<Name>` does).
+ */
+export function releaseEnums(dirs: { api: string; apimachinery: string }): Record<string, string[]> {
+  const packages = PACKAGES.map((p) => parseGoPackage(packageSource(join(dirs[p.module], p.dir))));
+  const enumValues = (type: string): string[] | undefined => {
+    for (const pkg of packages) {
+      const values = pkg.enums.get(type);
+      if (values) return values;
+    }
+    return undefined;
+  };
+  const out: Record<string, string[]> = {};
+  const seen = new Set<string>();
+  for (const pkg of packages) {
+    for (const [name, struct] of pkg.structs) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const fieldsOf = (structName: string): { json: string; type: string }[] => {
+        const s = packages.map((p) => p.structs.get(structName)).find(Boolean);
+        return s ? [...s.fields, ...s.inlined.flatMap(fieldsOf)] : [];
+      };
+      for (const field of [...struct.fields, ...struct.inlined.flatMap(fieldsOf)]) {
+        const values = enumValues(baseType(field.type));
+        if (values) out[`V1${name}.${field.json}`] = [...values].sort();
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** schema/kubernetes.enums.json: per release, every closed field of the packages above. */
+export function kubernetesEnumsDocument(): object {
+  const releases: Record<string, Record<string, string[]>> = {};
+  for (const [release, version] of Object.entries(ENUM_RELEASES)) {
+    releases[release] = releaseEnums({
+      api: moduleDir('k8s.io/api', version),
+      apimachinery: moduleDir('k8s.io/apimachinery', version),
+    });
+  }
+  const versions = Object.entries(ENUM_RELEASES)
+    .map(([release, version]) => `${release} (${version})`)
+    .join(' and ');
+  return {
+    $comment: `Generated by \`npm run kubernetes-enums\` from the Go source of k8s.io/api and k8s.io/apimachinery for Kubernetes ${versions}; do not edit.`,
+    releases,
+  };
+}
