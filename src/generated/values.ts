@@ -530,7 +530,7 @@ export type V1Affinity = {
 };
 export type V1AppArmorProfile = {
   readonly localhostProfile?: string | null;
-  readonly type: string;
+  readonly type: "Localhost" | "RuntimeDefault" | "Unconfined";
 };
 export type V1AWSElasticBlockStoreVolumeSource = {
   readonly fsType?: string | null;
@@ -539,11 +539,11 @@ export type V1AWSElasticBlockStoreVolumeSource = {
   readonly volumeID: string;
 };
 export type V1AzureDiskVolumeSource = {
-  readonly cachingMode?: string | null;
+  readonly cachingMode?: "None" | "ReadOnly" | "ReadWrite" | null;
   readonly diskName: string;
   readonly diskURI: string;
   readonly fsType?: string | null;
-  readonly kind?: string | null;
+  readonly kind?: "Dedicated" | "Managed" | "Shared" | null;
   readonly readOnly?: boolean | null;
 };
 export type V1AzureFileVolumeSource = {
@@ -602,7 +602,7 @@ export type V1Container = {
   readonly env?: Array<V1EnvVar> | null;
   readonly envFrom?: Array<V1EnvFromSource> | null;
   readonly image?: string | null;
-  readonly imagePullPolicy?: string | null;
+  readonly imagePullPolicy?: "Always" | "IfNotPresent" | "Never" | null;
   readonly lifecycle?: V1Lifecycle;
   readonly livenessProbe?: V1Probe;
   readonly name: string;
@@ -610,14 +610,14 @@ export type V1Container = {
   readonly readinessProbe?: V1Probe;
   readonly resizePolicy?: Array<V1ContainerResizePolicy> | null;
   readonly resources?: V1ResourceRequirements;
-  readonly restartPolicy?: string | null;
+  readonly restartPolicy?: "Always" | "Never" | "OnFailure" | null;
   readonly restartPolicyRules?: Array<V1ContainerRestartRule> | null;
   readonly securityContext?: V1SecurityContext;
   readonly startupProbe?: V1Probe;
   readonly stdin?: boolean | null;
   readonly stdinOnce?: boolean | null;
   readonly terminationMessagePath?: string | null;
-  readonly terminationMessagePolicy?: string | null;
+  readonly terminationMessagePolicy?: "FallbackToLogsOnError" | "File" | null;
   readonly tty?: boolean | null;
   readonly volumeDevices?: Array<V1VolumeDevice> | null;
   readonly volumeMounts?: Array<V1VolumeMount> | null;
@@ -628,11 +628,11 @@ export type V1ContainerPort = {
   readonly hostIP?: string | null;
   readonly hostPort?: number | null;
   readonly name?: string | null;
-  readonly protocol?: string | null;
+  readonly protocol?: "SCTP" | "TCP" | "UDP" | null;
 };
 export type V1ContainerResizePolicy = {
   readonly resourceName: string;
-  readonly restartPolicy: string;
+  readonly restartPolicy: "NotRequired" | "RestartContainer";
 };
 export type V1ContainerRestartRule = {
   readonly action: string;
@@ -653,7 +653,7 @@ export type V1CSIVolumeSource = {
 };
 export type V1DeploymentStrategy = {
   readonly rollingUpdate?: V1RollingUpdateDeployment;
-  readonly type?: string | null;
+  readonly type?: "Recreate" | "RollingUpdate" | null;
 };
 export type V1DownwardAPIProjection = {
   readonly items?: Array<V1DownwardAPIVolumeFile> | null;
@@ -747,21 +747,21 @@ export type V1HostAlias = {
 };
 export type V1HostPathVolumeSource = {
   readonly path: string;
-  readonly type?: string | null;
+  readonly type?: "" | "BlockDevice" | "CharDevice" | "Directory" | "DirectoryOrCreate" | "File" | "FileOrCreate" | "Socket" | null;
 };
 export type V1HTTPGetAction = {
   readonly host?: string | null;
   readonly httpHeaders?: Array<V1HTTPHeader> | null;
   readonly path?: string | null;
   readonly port: number | string;
-  readonly scheme?: string | null;
+  readonly scheme?: "HTTP" | "HTTPS" | null;
 };
 export type V1HTTPHeader = {
   readonly name: string;
   readonly value: string;
 };
 export type V1ImageVolumeSource = {
-  readonly pullPolicy?: string | null;
+  readonly pullPolicy?: "Always" | "IfNotPresent" | "Never" | null;
   readonly reference?: string | null;
 };
 export type V1ISCSIVolumeSource = {
@@ -790,13 +790,13 @@ export type V1LabelSelector = {
 };
 export type V1LabelSelectorRequirement = {
   readonly key: string;
-  readonly operator: string;
+  readonly operator: "DoesNotExist" | "Exists" | "In" | "NotIn";
   readonly values?: Array<string> | null;
 };
 export type V1Lifecycle = {
   readonly postStart?: V1LifecycleHandler;
   readonly preStop?: V1LifecycleHandler;
-  readonly stopSignal?: string | null;
+  readonly stopSignal?: "SIGABRT" | "SIGALRM" | "SIGBUS" | "SIGCHLD" | "SIGCLD" | "SIGCONT" | "SIGFPE" | "SIGHUP" | "SIGILL" | "SIGINT" | "SIGIO" | "SIGIOT" | "SIGKILL" | "SIGPIPE" | "SIGPOLL" | "SIGPROF" | "SIGPWR" | "SIGQUIT" | "SIGRTMAX" | "SIGRTMAX-1" | "SIGRTMAX-10" | "SIGRTMAX-11" | "SIGRTMAX-12" | "SIGRTMAX-13" | "SIGRTMAX-14" | "SIGRTMAX-2" | "SIGRTMAX-3" | "SIGRTMAX-4" | "SIGRTMAX-5" | "SIGRTMAX-6" | "SIGRTMAX-7" | "SIGRTMAX-8" | "SIGRTMAX-9" | "SIGRTMIN" | "SIGRTMIN+1" | "SIGRTMIN+10" | "SIGRTMIN+11" | "SIGRTMIN+12" | "SIGRTMIN+13" | "SIGRTMIN+14" | "SIGRTMIN+15" | "SIGRTMIN+2" | "SIGRTMIN+3" | "SIGRTMIN+4" | "SIGRTMIN+5" | "SIGRTMIN+6" | "SIGRTMIN+7" | "SIGRTMIN+8" | "SIGRTMIN+9" | "SIGSEGV" | "SIGSTKFLT" | "SIGSTOP" | "SIGSYS" | "SIGTERM" | "SIGTRAP" | "SIGTSTP" | "SIGTTIN" | "SIGTTOU" | "SIGURG" | "SIGUSR1" | "SIGUSR2" | "SIGVTALRM" | "SIGWINCH" | "SIGXCPU" | "SIGXFSZ" | null;
 };
 export type V1LifecycleHandler = {
   readonly exec?: V1ExecAction;
@@ -830,7 +830,7 @@ export type V1NodeSelector = {
 };
 export type V1NodeSelectorRequirement = {
   readonly key: string;
-  readonly operator: string;
+  readonly operator: "DoesNotExist" | "Exists" | "Gt" | "In" | "Lt" | "NotIn";
   readonly values?: Array<string> | null;
 };
 export type V1NodeSelectorTerm = {
@@ -871,14 +871,14 @@ export type V1OwnerReference = {
   readonly uid: string;
 };
 export type V1PersistentVolumeClaimSpec = {
-  readonly accessModes?: Array<string> | null;
+  readonly accessModes?: Array<"ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOnce" | "ReadWriteOncePod"> | null;
   readonly dataSource?: V1TypedLocalObjectReference;
   readonly dataSourceRef?: V1TypedObjectReference;
   readonly resources?: V1VolumeResourceRequirements;
   readonly selector?: V1LabelSelector;
   readonly storageClassName?: string | null;
   readonly volumeAttributesClassName?: string | null;
-  readonly volumeMode?: string | null;
+  readonly volumeMode?: "Block" | "Filesystem" | null;
   readonly volumeName?: string | null;
 };
 export type V1PersistentVolumeClaimTemplate = {
@@ -923,7 +923,7 @@ export type V1PodCertificateProjection = {
 export type V1PodSecurityContext = {
   readonly appArmorProfile?: V1AppArmorProfile;
   readonly fsGroup?: number | null;
-  readonly fsGroupChangePolicy?: string | null;
+  readonly fsGroupChangePolicy?: "Always" | "OnRootMismatch" | null;
   readonly runAsGroup?: number | null;
   readonly runAsNonRoot?: boolean | null;
   readonly runAsUser?: number | null;
@@ -931,7 +931,7 @@ export type V1PodSecurityContext = {
   readonly seLinuxOptions?: V1SELinuxOptions;
   readonly seccompProfile?: V1SeccompProfile;
   readonly supplementalGroups?: Array<number> | null;
-  readonly supplementalGroupsPolicy?: string | null;
+  readonly supplementalGroupsPolicy?: "Merge" | "Strict" | null;
   readonly sysctls?: Array<V1Sysctl> | null;
   readonly windowsOptions?: V1WindowsSecurityContextOptions;
 };
@@ -1017,7 +1017,7 @@ export type V1ScaleIOVolumeSource = {
 };
 export type V1SeccompProfile = {
   readonly localhostProfile?: string | null;
-  readonly type: string;
+  readonly type: "Localhost" | "RuntimeDefault" | "Unconfined";
 };
 export type V1SecretEnvSource = {
   readonly name?: string | null;
@@ -1044,7 +1044,7 @@ export type V1SecurityContext = {
   readonly appArmorProfile?: V1AppArmorProfile;
   readonly capabilities?: V1Capabilities;
   readonly privileged?: boolean | null;
-  readonly procMount?: string | null;
+  readonly procMount?: "Default" | "Unmasked" | null;
   readonly readOnlyRootFilesystem?: boolean | null;
   readonly runAsGroup?: number | null;
   readonly runAsNonRoot?: boolean | null;
@@ -1069,7 +1069,7 @@ export type V1ServicePort = {
   readonly name?: string | null;
   readonly nodePort?: number | null;
   readonly port: number;
-  readonly protocol?: string | null;
+  readonly protocol?: "SCTP" | "TCP" | "UDP" | null;
   readonly targetPort?: number | string | null;
 };
 export type V1SleepAction = {
@@ -1091,9 +1091,9 @@ export type V1TCPSocketAction = {
   readonly port: number | string;
 };
 export type V1Toleration = {
-  readonly effect?: string | null;
+  readonly effect?: "NoExecute" | "NoSchedule" | "PreferNoSchedule" | null;
   readonly key?: string | null;
-  readonly operator?: string | null;
+  readonly operator?: "Equal" | "Exists" | "Gt" | "Lt" | null;
   readonly tolerationSeconds?: number | null;
   readonly value?: string | null;
 };
@@ -1102,10 +1102,10 @@ export type V1TopologySpreadConstraint = {
   readonly matchLabelKeys?: Array<string> | null;
   readonly maxSkew: number;
   readonly minDomains?: number | null;
-  readonly nodeAffinityPolicy?: string | null;
-  readonly nodeTaintsPolicy?: string | null;
+  readonly nodeAffinityPolicy?: "Honor" | "Ignore" | null;
+  readonly nodeTaintsPolicy?: "Honor" | "Ignore" | null;
   readonly topologyKey: string;
-  readonly whenUnsatisfiable: string;
+  readonly whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
 };
 export type V1TypedLocalObjectReference = {
   readonly apiGroup?: string | null;
@@ -1157,7 +1157,7 @@ export type V1VolumeDevice = {
 };
 export type V1VolumeMount = {
   readonly mountPath: string;
-  readonly mountPropagation?: string | null;
+  readonly mountPropagation?: "Bidirectional" | "HostToContainer" | "None" | null;
   readonly name: string;
   readonly readOnly?: boolean | null;
   readonly recursiveReadOnly?: string | null;

@@ -4,10 +4,13 @@
  * `attributeTypeMap`, required properties from its type declarations. Every object is closed
  * (`additionalProperties: false`), so an unknown field (a typo such as `fsgroup`) is an error.
  * Each client release is generated from one Kubernetes release's OpenAPI document, so installing
- * two releases of the client gives the schemas of two Kubernetes versions.
+ * two releases of the client gives the schemas of two Kubernetes versions. The client types fields
+ * with a fixed set of values as plain strings; those sets come from schema/kubernetes.enums.json,
+ * read from the Kubernetes Go source (src/build/kubernetes-enums.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { KUBERNETES_ENUMS_FILE } from '../paths';
 import { SchemaNode } from '../values/schema';
 
 /** A client release installed in node_modules: where its models are and how files are named. */
@@ -54,6 +57,25 @@ interface Attribute {
 
 export const definitionRef = (model: string): string => `#/definitions/${model}`;
 
+/** `<model>.<field>` → the values Kubernetes accepts there. */
+export type FieldEnums = Readonly<Record<string, readonly string[]>>;
+
+/** Per Kubernetes release (`1.28`), the fields with a fixed set of values. */
+export function releaseFieldEnums(): Readonly<Record<string, FieldEnums>> {
+  return (JSON.parse(readFileSync(KUBERNETES_ENUMS_FILE, 'utf8')) as { releases: Record<string, FieldEnums> }).releases;
+}
+
+/** The values any of the given releases accepts, per field: a value is refused only if all refuse it. */
+export function acceptedByAny(releases: readonly FieldEnums[]): FieldEnums {
+  const out: Record<string, string[]> = {};
+  for (const release of releases) {
+    for (const [field, values] of Object.entries(release)) {
+      out[field] = [...new Set([...(out[field] ?? []), ...values])].sort();
+    }
+  }
+  return out;
+}
+
 function packageDir(packageName: string): string {
   // The package's exports hide dist/, so locate it through package.json.
   return dirname(require.resolve(`${packageName}/package.json`));
@@ -68,9 +90,14 @@ export class KubernetesDefinitions {
   private readonly dir: string;
   private readonly definitions: Record<string, SchemaNode> = {};
 
+  /**
+   * @param enums the fixed value sets to apply: by default those any supported Kubernetes release
+   * accepts (the values schema serves them all); a validator for one release passes its own.
+   */
   public constructor(
     roots: readonly string[],
     private readonly client: ClientModels = CLIENT_NEWEST,
+    private readonly enums: FieldEnums = acceptedByAny(Object.values(releaseFieldEnums())),
   ) {
     this.dir = join(packageDir(client.packageName), ...client.modelsPath);
     for (const root of roots) this.define(root);
@@ -116,7 +143,9 @@ export class KubernetesDefinitions {
     const properties: Record<string, SchemaNode> = {};
     for (const attribute of attributes) {
       const isQuantity = QUANTITY_FIELDS[model]?.includes(attribute.name) ?? false;
-      const schema = this.typeSchema(attribute.type, attribute.format ?? '', isQuantity);
+      const values = this.enums[`${model}.${attribute.baseName}`];
+      const typed = this.typeSchema(attribute.type, attribute.format ?? '', isQuantity);
+      const schema = values ? withEnum(typed, values) : typed;
       // Kubernetes reads an explicit null as "unset"; the official chart's defaults use it.
       properties[attribute.baseName] = required.includes(attribute.name) ? schema : nullable(schema);
     }
@@ -154,7 +183,15 @@ export class KubernetesDefinitions {
   }
 }
 
+/** A string field (or the items of a list of them) limited to `values`. */
+function withEnum(schema: SchemaNode, values: readonly string[]): SchemaNode {
+  if (schema.type === 'array' && schema.items) return { ...schema, items: withEnum(schema.items, values) };
+  if (schema.type !== 'string') throw new Error(`an enum on a ${JSON.stringify(schema.type)} field`);
+  return { ...schema, enum: [...values] };
+}
+
 function nullable(schema: SchemaNode): SchemaNode {
+  if (schema.enum) return { ...schema, type: [String(schema.type), 'null'], enum: [...schema.enum, null] };
   if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
   if (Array.isArray(schema.type)) return { ...schema, type: [...schema.type, 'null'] };
   return schema; // references and `any` stay as they are

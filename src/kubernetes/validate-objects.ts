@@ -5,7 +5,7 @@
  */
 import Ajv, { ValidateFunction } from 'ajv';
 import { GoValue, isMap } from '../expr/go-semantics';
-import { ClientModels, definitionRef, KubernetesDefinitions } from './client-models';
+import { ClientModels, definitionRef, KubernetesDefinitions, releaseFieldEnums } from './client-models';
 
 type Obj = { [key: string]: GoValue };
 
@@ -80,8 +80,11 @@ export class KubernetesValidator {
 
   public constructor(client: ClientModels) {
     const models = Object.values(RESOURCE_MODELS);
-    const definitions = new KubernetesDefinitions(models, client);
-    this.release = definitions.kubernetesRelease();
+    const release = new KubernetesDefinitions(['V1Container'], client).kubernetesRelease();
+    const enums = releaseFieldEnums()[release.replace(/^release-/, '')];
+    if (!enums) throw new Error(`no field enums for Kubernetes ${release}: run \`npm run kubernetes-enums\``);
+    const definitions = new KubernetesDefinitions(models, client, enums);
+    this.release = release;
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
     ajv.addSchema({ $id: 'kubernetes', definitions: definitions.all() });
     for (const [key, model] of Object.entries(RESOURCE_MODELS)) {

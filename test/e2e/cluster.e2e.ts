@@ -4,12 +4,13 @@
  * to HA with real controllers and scheduling, a refused upgrade, an upgrade of every mutable
  * value, rollback and uninstall.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, loadAll } from 'js-yaml';
 import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
 import { CHART_DIR, FIXTURES, PACKAGE_ROOT } from './paths';
-import { buildControlPlane, componentVersions, ControlPlane } from './control-plane';
+import { buildControlPlane, componentVersions, ControlPlane, KUBERNETES_VERSION } from './control-plane';
+import { kubernetesEnumsDocument } from '../../src/build/kubernetes-enums';
 import { Kube, Obj } from './kube';
 import { loadFixtures } from '../support/fixtures';
 
@@ -61,6 +62,53 @@ function ensureNamespace(name: string): void {
     'pod-security.kubernetes.io/warn=restricted',
   ]);
 }
+
+describe('Kubernetes field enums (schema/kubernetes.enums.json)', () => {
+  const committed = () =>
+    JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'kubernetes.enums.json'), 'utf8')) as {
+      releases: Record<string, Record<string, string[]>>;
+    };
+
+  test('are what the Go source of k8s.io/api and k8s.io/apimachinery says today', () => {
+    // The same extraction `npm run kubernetes-enums` writes, from the module proxy.
+    expect(kubernetesEnumsDocument()).toEqual(committed());
+  });
+
+  test('include every enum the API server serves in its OpenAPI v3 for these groups, with the same values', () => {
+    const release = KUBERNETES_VERSION.replace(/^v(\d+\.\d+).*$/, '$1');
+    const ours = committed().releases[release];
+    expect(ours).toBeDefined();
+    const groups: Record<string, string> = {
+      'api/v1': 'io.k8s.api.core.v1.',
+      'apis/apps/v1': 'io.k8s.api.apps.v1.',
+      'apis/autoscaling/v2': 'io.k8s.api.autoscaling.v2.',
+      'apis/networking.k8s.io/v1': 'io.k8s.api.networking.v1.',
+      'apis/policy/v1': 'io.k8s.api.policy.v1.',
+      'apis/rbac.authorization.k8s.io/v1': 'io.k8s.api.rbac.v1.',
+    };
+    const served: Record<string, string[]> = {};
+    for (const [path, prefix] of Object.entries(groups)) {
+      const document = JSON.parse(kube.ok(['get', '--raw', `/openapi/v3/${path}`])) as {
+        components: {
+          schemas: Record<string, { properties?: Record<string, { enum?: string[]; items?: { enum?: string[] } }> }>;
+        };
+      };
+      for (const [name, schema] of Object.entries(document.components.schemas)) {
+        if (!name.startsWith(prefix) && !name.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.')) continue;
+        for (const [field, property] of Object.entries(schema.properties ?? {})) {
+          const values = property.enum ?? property.items?.enum;
+          if (values) served[`V1${name.split('.').pop() as string}.${field}`] = [...values].sort();
+        }
+      }
+    }
+    expect(Object.keys(served).length).toBeGreaterThan(40);
+    // Every served enum is ours, value for value; ours has more (closed types without `+enum`).
+    expect(Object.fromEntries(Object.keys(served).map((key) => [key, ours[key]]))).toEqual(served);
+    process.stderr.write(
+      `field enums: the API server serves ${Object.keys(served).length}; the Go source gives ${Object.keys(ours).length}\n`,
+    );
+  });
+});
 
 test('the test Deployment has a restricted namespace to go to', () => {
   ensureNamespace(NAMESPACE);
