@@ -16,11 +16,14 @@ const validators = [new KubernetesValidator(CLIENT_OLDEST), new KubernetesValida
 test('the examples cover the scenarios the README promises', () => {
   expect(examples.map((e) => e.name).sort()).toEqual(
     [
+      'autoscaling',
       'custom-relays',
       'ha-3-replicas',
       'ha-gateway-api',
       'ha-tls-ingress',
       'ipv6',
+      'network-policy',
+      'prometheus-operator',
       'quick-start',
       'workspaces-in-other-namespaces',
     ].sort(),

@@ -34,7 +34,7 @@ const PG_MESSAGE =
 const LB_MESSAGE =
   "coder.env sets CODER_DERP_SERVER_RELAY_URL to a load-balanced address (the access URL or the chart's Service), but replicas must reach each other directly. Remove it from coder.env to use each pod's own address (http://$(KUBE_POD_IP):8080).";
 const SHARED_MESSAGE =
-  "coder.replicaCount is above 1, but coder.env sets CODER_DERP_SERVER_RELAY_URL to one fixed address for every replica. Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.";
+  "coder.replicaCount (or coder.autoscaling.maxReplicas) is above 1, but coder.env sets CODER_DERP_SERVER_RELAY_URL to one fixed address for every replica. Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.";
 
 describe('guards: the same refusal from Helm 3, Helm 4 and the concrete render', () => {
   const relay = (value: string) => ({ name: 'CODER_DERP_SERVER_RELAY_URL', value });

@@ -24,6 +24,7 @@ const ENV_VALUES: Record<string, readonly (string | null)[]> = {
   CODER_DERP_SERVER_RELAY_URL: ['', 'http://$(KUBE_POD_IP):8080', 'http://10.0.0.7:8080', '$', '('],
   CODER_DERP_SERVER_ENABLE: ['FALSE', 'false', 'False', '0', 'f', 'F', 'fa', '00', 'true', ''],
   CODER_HTTP_ADDRESS: ['0.0.0.0:8080'],
+  CODER_PROMETHEUS_ENABLE: ['true', 'false', 'True', ''],
   KUBE_POD_IP: ['10.0.0.1'],
   CODER_VERBOSE: ['true'],
 };
@@ -62,6 +63,35 @@ const guardedValues: fc.Arbitrary<ValueMap> = fc
     labels: maybe(labels),
     podLabels: maybe(labels),
     serviceAccount: maybe(fc.record({ labels })),
+    autoscaling: maybe(
+      fc.record(
+        {
+          enable: fc.boolean(),
+          minReplicas: fc.integer({ min: 1, max: 3 }),
+          maxReplicas: fc.integer({ min: 1, max: 3 }),
+          targetCPUUtilizationPercentage: fc.constantFrom(70, null),
+          targetMemoryUtilizationPercentage: fc.constantFrom(80, null),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    resources: maybe(
+      fc.oneof(
+        fc.constant(null),
+        fc.record({
+          requests: fc.record(
+            { cpu: fc.constantFrom('1', 2, 0, '', null), memory: fc.constantFrom('1Gi', '', null) },
+            { requiredKeys: [] },
+          ),
+        }),
+      ),
+    ),
+    metrics: maybe(
+      fc.record(
+        { enable: fc.boolean(), serviceMonitor: fc.record({ enable: fc.boolean(), labels }) },
+        { requiredKeys: [] },
+      ),
+    ),
     ingress: maybe(
       fc.record({
         enable: fc.boolean(),

@@ -4,8 +4,8 @@
  * The JavaScript client's models and the OpenAPI documents in k8s.io/kubernetes name those values
  * only in descriptions; the Go source marks each closed string type with `+enum` and declares its
  * values as typed constants. A field gets an enum when its Go type is such a type (or a pointer to
- * or list of one). Keys are `<client model>.<JSON field>`, the client model being `V1` + the Go
- * struct name, as @kubernetes/client-node names them.
+ * or list of one). Keys are `<client model>.<JSON field>`, the client model being the package's
+ * version (`V1`, `V2`) + the Go struct name, as @kubernetes/client-node names them.
  *
  * Development tooling: it needs Go and the module proxy (`go mod download`), and writes
  * schema/kubernetes.enums.json (`npm run kubernetes-enums`), which the build then reads.
@@ -35,14 +35,18 @@ const PACKAGES: readonly { readonly module: 'api' | 'apimachinery'; readonly dir
 /**
  * Closed string types that lack the `+enum` marker (so the served OpenAPI has no enum for them
  * either) but whose values the API server's validation checks all the same: label selector
- * operators, a container's restart policy (only "Always" in 1.28), resize restart policies and
- * the pod OS name.
+ * operators, a container's restart policy (only "Always" in 1.28), resize restart policies, the
+ * pod OS name, and the autoscaling/v2 metric, target and scaling-policy types.
  */
 const UNMARKED_ENUMS: readonly string[] = [
   'LabelSelectorOperator',
   'ContainerRestartPolicy',
   'ResourceResizeRestartPolicy',
   'OSName',
+  'MetricSourceType',
+  'MetricTargetType',
+  'HPAScalingPolicyType',
+  'ScalingPolicySelect',
 ];
 
 /** Where `go mod download` put a module version (downloading it when needed). */
@@ -110,11 +114,15 @@ export function parseGoPackage(source: string): GoPackage {
 const baseType = (type: string): string => type.replace(/^(\[\]|\*)+/, '').replace(/^\w+\./, '');
 
 /**
- * `<model>.<field>` → the values Kubernetes accepts, for one release. Where two packages declare
- * a struct of the same name, the first in PACKAGES wins (as the client's `V1<Name>` does).
+ * `<model>.<field>` → the values Kubernetes accepts, for one release. Where two packages of one
+ * version declare a struct of the same name, the first in PACKAGES wins (as the client's does).
  */
 export function releaseEnums(dirs: { api: string; apimachinery: string }): Record<string, string[]> {
-  const packages = PACKAGES.map((p) => parseGoPackage(packageSource(join(dirs[p.module], p.dir))));
+  const packages = PACKAGES.map((p) => ({
+    ...parseGoPackage(packageSource(join(dirs[p.module], p.dir))),
+    // The client's model prefix: the package's version, capitalised (core/v1 → V1).
+    prefix: (p.dir.split('/').pop() as string).toUpperCase(),
+  }));
   const enumValues = (type: string): string[] | undefined => {
     for (const pkg of packages) {
       const values = pkg.enums.get(type);
@@ -126,15 +134,16 @@ export function releaseEnums(dirs: { api: string; apimachinery: string }): Recor
   const seen = new Set<string>();
   for (const pkg of packages) {
     for (const [name, struct] of pkg.structs) {
-      if (seen.has(name)) continue;
-      seen.add(name);
+      const model = `${pkg.prefix}${name}`;
+      if (seen.has(model)) continue;
+      seen.add(model);
       const fieldsOf = (structName: string): { json: string; type: string }[] => {
         const s = packages.map((p) => p.structs.get(structName)).find(Boolean);
         return s ? [...s.fields, ...s.inlined.flatMap(fieldsOf)] : [];
       };
       for (const field of [...struct.fields, ...struct.inlined.flatMap(fieldsOf)]) {
         const values = enumValues(baseType(field.type));
-        if (values) out[`V1${name}.${field.json}`] = [...values].sort();
+        if (values) out[`${model}.${field.json}`] = [...values].sort();
       }
     }
   }

@@ -14,6 +14,7 @@ export const VALUES_KUBERNETES_TYPES = [
   'V1HostAlias',
   'V1Lifecycle',
   'V1LocalObjectReference',
+  'V1NetworkPolicyPeer',
   'V1PodSecurityContext',
   'V1PolicyRule',
   'V1Probe',

@@ -17,6 +17,9 @@ import { volumeGuards } from './pod-storage';
 import { WorkspaceRbac } from './rbac';
 import { workspaceNamespaceGuards } from './rbac-guards';
 import { CoderService, serviceGuards } from './service';
+import { CoderMetrics, metricsGuards } from './metrics';
+import { autoscalingGuards, CoderAutoscaler } from './autoscaler';
+import { CoderNetworkPolicy } from './network-policy';
 import { CoderServiceAccount } from './service-account';
 
 export class CoderTemplateChart extends Chart {
@@ -29,6 +32,9 @@ export class CoderTemplateChart extends Chart {
   private readonly gateway = new CoderGateway(this, 'Gateway', this.tokens);
   private readonly disruptionBudget = new CoderDisruptionBudget(this, 'DisruptionBudget', this.tokens);
   private readonly headlessService = new CoderHeadlessService(this, 'HeadlessService', this.tokens);
+  private readonly autoscaler = new CoderAutoscaler(this, 'Autoscaler', this.tokens);
+  private readonly metrics = new CoderMetrics(this, 'Metrics', this.tokens);
+  private readonly networkPolicy = new CoderNetworkPolicy(this, 'NetworkPolicy', this.tokens);
   private readonly meshTest = new CoderMeshTest(this, 'MeshTest', this.tokens);
 
   public constructor(scope: App, id: string) {
@@ -44,8 +50,11 @@ export class CoderTemplateChart extends Chart {
       this.headlessService.document(),
       this.disruptionBudget.document(),
       this.deployment.document(),
+      this.autoscaler.document(),
       this.ingress.document(),
       ...this.gateway.documents(),
+      ...this.metrics.documents(),
+      this.networkPolicy.document(),
       this.meshTest.document(),
     ];
     const unresolved = this.tokens.unresolved();
@@ -63,6 +72,8 @@ export class CoderTemplateChart extends Chart {
         ...serviceGuards(),
         ...this.ingress.guards(),
         ...this.gateway.guards(),
+        ...metricsGuards(),
+        ...autoscalingGuards(),
       ],
       userTemplates: { file: 'extra-templates.yaml', list: valueRef('extraTemplates') },
     };

@@ -16,8 +16,12 @@ export const hasNodePorts = (): Expr => or(eq(serviceType(), lit('NodePort')), i
 /** The user's literal env values by name. */
 export const userEnvValues = (): Expr => envValues(valueRef('coder.env'));
 
-/** `CODER_PROMETHEUS_ENABLE` is "true" in the user's env (the official chart's condition for port 2112). */
-export const prometheusEnabled = (): Expr<boolean> => eq(get(userEnvValues(), 'CODER_PROMETHEUS_ENABLE'), lit('true'));
+/**
+ * coderd serves metrics: `CODER_PROMETHEUS_ENABLE` is "true" in the user's env (the official
+ * chart's condition for port 2112), or coder.metrics.enable sets it. (Truthy, as Go's `or`.)
+ */
+export const prometheusEnabled = (): Expr =>
+  or(eq(get(userEnvValues(), 'CODER_PROMETHEUS_ENABLE'), lit('true')), valueRef('coder.metrics.enable'));
 
 /** The Role granting workspace permissions: `<service account name>-workspace-perms`, as the official chart. */
 export const workspaceRoleName = (): Expr<string> =>

@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { and, defaultTo, lit, omit, ternary } from '../expr/expr';
+import { and, defaultTo, lit, not, omit, ternary } from '../expr/expr';
 import {
   BlockNode,
   Document,
@@ -19,7 +19,7 @@ import { TokenRegistry } from '../tree/tokens';
 import { release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
-import { affinityField, strategyField, topologySpreadField } from './high-availability';
+import { affinityField, autoscalingOn, strategyField, topologySpreadField } from './high-availability';
 import { coderImage } from './image';
 import { labelsWithUserLabels, selectorLabels, userMap } from './labels';
 import {
@@ -134,7 +134,12 @@ export class CoderDeployment extends Construct {
     const t = this.tokens;
     setAt(json, ['metadata', 'labels'], labelsWithUserLabels(t, 'coder.labels'));
     setAt(json, ['metadata', 'annotations'], t.node(new WithNode(valueRef('coder.annotations'))));
-    setAt(json, ['spec', 'replicas'], t.scalar(valueRef('coder.replicaCount')));
+    // With the autoscaler on, it owns the count: a replicas field would reset it on every upgrade.
+    setAt(
+      json,
+      ['spec', 'replicas'],
+      t.node(new OptionalNode(not(autoscalingOn()), new ScalarNode(valueRef('coder.replicaCount')))),
+    );
     setAt(json, ['spec', 'strategy'], t.node(strategyField()));
     setAt(json, ['spec', 'template', 'metadata'], {
       labels: labelsWithUserLabels(t, 'coder.podLabels'),

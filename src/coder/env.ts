@@ -78,6 +78,12 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
     reserved: `the Service, the probes and the relay URL all expect coderd on port ${HTTP_PORT}`,
   },
   {
+    name: 'CODER_PROMETHEUS_ENABLE',
+    entry: () => ({ value: 'true' }),
+    override: UserOverride.REPLACES,
+    when: () => valueRef('coder.metrics.enable'),
+  },
+  {
     name: 'CODER_PROMETHEUS_ADDRESS',
     entry: () => listenOn(PROMETHEUS_PORT),
     override: UserOverride.REPLACES,

@@ -38,14 +38,38 @@ import { release, under, valueRef } from '../values/refs';
 import { appName, userEnvValues } from './conditions';
 import { coderImage } from './image';
 import { CODER_NAME, CONTAINER_NAME, HTTP_PORT } from './names';
-import { allOf, itemNamed, NON_EMPTY_LIST, noItem, ruleGuard, valueAt, valueIs, whenThen } from './schema-rules';
+import {
+  allOf,
+  itemNamed,
+  NON_EMPTY_LIST,
+  noItem,
+  ruleGuard,
+  TURNED_ON,
+  valueAt,
+  valueIs,
+  whenThen,
+} from './schema-rules';
 
 const ha = under('coder.highAvailability');
 const userEnv = (): Expr => valueRef('coder.env');
 
+/** coder.autoscaling.enable: a HorizontalPodAutoscaler owns the replica count. */
+export const autoscalingOn = (): Expr => valueRef('coder.autoscaling.enable');
+
+/** The replicas the chart plans for: coder.replicaCount, or the autoscaler's minimum. */
+export const plannedReplicas = (): Expr<number> =>
+  toInt(ternary(valueRef('coder.autoscaling.minReplicas'), valueRef('coder.replicaCount'), autoscalingOn()));
+const replicas = plannedReplicas;
+
 /** More than one replica: Coder runs in HA mode and the HA defaults apply. */
-const replicas = (): Expr<number> => toInt(valueRef('coder.replicaCount'));
 export const isHighlyAvailable = (): Expr<boolean> => gt(replicas(), lit(1));
+
+/** More than one replica may run at some time: with the autoscaler, its maximum is above 1. */
+export const maySeveralRun = (): Expr<boolean> =>
+  gt(
+    toInt(ternary(valueRef('coder.autoscaling.maxReplicas'), valueRef('coder.replicaCount'), autoscalingOn())),
+    lit(1),
+  );
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
@@ -197,8 +221,32 @@ const POSTGRES_URL_ITEM = itemNamed(PG_URL, {
   not: { type: 'object', required: ['value'], properties: { value: { type: 'string', maxLength: 0 } } },
 });
 
-/** Values with more than one replica, as schema (`isHighlyAvailable`). */
-const HIGHLY_AVAILABLE_VALUES = valueIs('coder.replicaCount', { type: 'integer', minimum: 2 });
+/** The autoscaler is on (`autoscalingOn`), or not, as schema. */
+const AUTOSCALING_ON = valueIs('coder.autoscaling.enable', TURNED_ON);
+const AUTOSCALING_OFF: SchemaNode = { not: AUTOSCALING_ON };
+
+/** Values under which more than one replica may run, as schema (`maySeveralRun`). */
+const SEVERAL_MAY_RUN: SchemaNode = {
+  anyOf: [
+    allOf(AUTOSCALING_OFF, valueIs('coder.replicaCount', { type: 'integer', minimum: 2 })),
+    allOf(AUTOSCALING_ON, valueIs('coder.autoscaling.maxReplicas', { type: 'integer', minimum: 2 })),
+  ],
+};
+
+/** No database the replicas could share: not a workspace proxy, no Postgres URL, no envFrom. */
+const NO_SHARED_DATABASE: SchemaNode = valueAt('coder', {
+  not: {
+    anyOf: [
+      valueIs('workspaceProxy', { const: true }),
+      valueIs('env', { type: 'array', contains: POSTGRES_URL_ITEM }),
+      valueIs('envFrom', NON_EMPTY_LIST),
+    ],
+  },
+});
+
+const NO_POSTGRES_ADVICE =
+  'no external Postgres is configured: every replica must use the same database. ' +
+  'Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.';
 
 /** The env item that turns the embedded DERP server off (`customRelays`), as schema. */
 const CUSTOM_RELAYS_ITEM = itemNamed('CODER_DERP_SERVER_ENABLE', {
@@ -218,31 +266,32 @@ export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] 
     and(not(empty(accessURL)), eq(hostOf(userRelay), hostOf(accessURL))),
     has(hostOf(userRelay), serviceHosts() as Expr<GoValue[]>),
   );
+  const noSharedDatabase = and(
+    not(valueRef('coder.workspaceProxy')),
+    not(postgresInEnv()),
+    empty(valueRef('coder.envFrom')),
+  );
   return [
     // Each replica would start against its own built-in database and never join the others.
+    // Stated as "without a shared database, at most one replica", so that Helm's schema error
+    // names the replica count to lower.
     ruleGuard(
       'coder.replicaCount',
-      'coder.replicaCount is above 1, but no external Postgres is configured: every replica must use the same database. ' +
-        'Set CODER_PG_CONNECTION_URL in coder.env (for example valueFrom.secretKeyRef), or provide it through coder.envFrom.',
-      and(
-        isHighlyAvailable(),
-        not(valueRef('coder.workspaceProxy')),
-        not(postgresInEnv()),
-        empty(valueRef('coder.envFrom')),
-      ),
-      // Stated as "without a shared database, at most one replica", so that Helm's schema error
-      // names coder.replicaCount.
+      `coder.replicaCount is above 1, but ${NO_POSTGRES_ADVICE}`,
+      and(not(autoscalingOn()), gt(toInt(valueRef('coder.replicaCount')), lit(1)), noSharedDatabase),
       whenThen(
-        valueAt('coder', {
-          not: {
-            anyOf: [
-              valueIs('workspaceProxy', { const: true }),
-              valueIs('env', { type: 'array', contains: POSTGRES_URL_ITEM }),
-              valueIs('envFrom', NON_EMPTY_LIST),
-            ],
-          },
-        }),
+        allOf(AUTOSCALING_OFF, NO_SHARED_DATABASE),
         valueAt('coder.replicaCount', { type: 'integer', maximum: 1 }),
+      ),
+    ),
+    // The autoscaler may add replicas at any time: Postgres as soon as its maximum is above 1.
+    ruleGuard(
+      'coder.autoscaling.maxReplicas',
+      `coder.autoscaling.maxReplicas is above 1, but ${NO_POSTGRES_ADVICE}`,
+      and(autoscalingOn(), gt(toInt(valueRef('coder.autoscaling.maxReplicas')), lit(1)), noSharedDatabase),
+      whenThen(
+        allOf(AUTOSCALING_ON, NO_SHARED_DATABASE),
+        valueAt('coder.autoscaling.maxReplicas', { type: 'integer', maximum: 1 }),
       ),
     ),
     {
@@ -258,11 +307,11 @@ export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] 
     // One literal address for all replicas: only one of them is reachable there.
     ruleGuard(
       'coder.env',
-      `coder.replicaCount is above 1, but coder.env sets ${RELAY} to one fixed address for every replica. ` +
+      `coder.replicaCount (or coder.autoscaling.maxReplicas) is above 1, but coder.env sets ${RELAY} to one fixed address for every replica. ` +
         "Each replica needs its own: refer to a per-pod variable such as $(KUBE_POD_IP), or remove it to use the chart's.",
-      and(isHighlyAvailable(), not(customRelays()), not(empty(userRelay)), not(contains('$(', userRelay))),
+      and(maySeveralRun(), not(customRelays()), not(empty(userRelay)), not(contains('$(', userRelay))),
       whenThen(
-        allOf(HIGHLY_AVAILABLE_VALUES, valueAt('coder.env', noItem(CUSTOM_RELAYS_ITEM))),
+        allOf(SEVERAL_MAY_RUN, valueAt('coder.env', noItem(CUSTOM_RELAYS_ITEM))),
         valueAt('coder.env', noItem(itemNamed(RELAY, { required: ['value'], properties: { value: FIXED_ADDRESS } }))),
       ),
     ),

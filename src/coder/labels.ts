@@ -81,7 +81,12 @@ export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: Valu
 }
 
 /** Every values key that adds labels beside the chart's standard ones. */
-export const USER_LABEL_PATHS = ['coder.labels', 'coder.podLabels', 'coder.serviceAccount.labels'] as const;
+export const USER_LABEL_PATHS = [
+  'coder.labels',
+  'coder.podLabels',
+  'coder.serviceAccount.labels',
+  'coder.metrics.serviceMonitor.labels',
+] as const;
 
 export function labelGuards(): Guard[] {
   return USER_LABEL_PATHS.map((path) =>

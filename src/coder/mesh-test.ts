@@ -10,9 +10,12 @@ import { Document, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under, valueRef } from '../values/refs';
 import { HEADLESS_SERVICE_NAME } from './headless-service';
-import { ipv6 } from './high-availability';
+import { ipv6, plannedReplicas } from './high-availability';
 import { auxiliaryPodLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
+
+/** The `app.kubernetes.io/component` of the `helm test` Pod (the NetworkPolicy admits it). */
+export const MESH_TEST_COMPONENT = 'test-mesh';
 
 const test = under('coder.helmTest');
 
@@ -67,7 +70,7 @@ export class CoderMeshTest extends Construct {
       metadata: {
         name: `${CODER_NAME}-test-mesh`,
         namespace: tokens.scalar(release.namespace),
-        labels: auxiliaryPodLabels(tokens, 'test-mesh'),
+        labels: auxiliaryPodLabels(tokens, MESH_TEST_COMPONENT),
         annotations: {
           'helm.sh/hook': 'test',
           // Keep a failed test Pod for its logs; replace it on the next run.
@@ -102,7 +105,8 @@ export class CoderMeshTest extends Construct {
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 env('RELEASE', new ScalarNode(release.name)),
-                env('EXPECTED_REPLICAS', new ScalarNode(intString(valueRef('coder.replicaCount')))),
+                // At least this many must answer (the autoscaler may run more than its minimum).
+                env('EXPECTED_REPLICAS', new ScalarNode(intString(plannedReplicas()))),
                 env('IP_FAMILY', new ScalarNode(ternary(lit('IPv6'), lit('IPv4'), ipv6()))),
                 env(
                   'HEADLESS_HOST',

@@ -377,6 +377,46 @@ export type Values = {
         readonly pullPolicy?: "Always" | "IfNotPresent" | "Never";
       };
     };
+    /** Prometheus metrics without exposing them: CODER_PROMETHEUS_ENABLE, the container's port 2112, a ClusterIP Service coder-metrics for it (never the LoadBalancer, which the official chart's users had to avoid) and, for the Prometheus Operator, a ServiceMonitor. */
+    readonly metrics?: {
+      /** Turn metrics on: sets CODER_PROMETHEUS_ENABLE=true (coder.env may not set it to anything else) and creates the coder-metrics Service. */
+      readonly enable?: boolean;
+      /** A ServiceMonitor (monitoring.coreos.com/v1) that has the Prometheus Operator scrape every replica through coder-metrics. Needs the Prometheus Operator's CRDs in the cluster. */
+      readonly serviceMonitor?: {
+        /** Create the ServiceMonitor (only with coder.metrics.enable). */
+        readonly enable?: boolean;
+        /** How often Prometheus scrapes each replica, as a Prometheus duration (30s, 1m); empty for Prometheus' own default. */
+        readonly interval?: string;
+        /** How long a scrape may take, as a Prometheus duration; empty for Prometheus' own default. */
+        readonly scrapeTimeout?: string;
+        /** Extra labels on the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them (for example release: prometheus). */
+        readonly labels?: Record<string, never>;
+      };
+    };
+    /** A HorizontalPodAutoscaler (autoscaling/v2) for coderd. When on, it owns the replica count: the Deployment leaves replicas out (coder.replicaCount is not used), the HA defaults and the PodDisruptionBudget follow minReplicas, and Postgres is required as soon as maxReplicas is above 1. Scale-down is conservative: replicas hold long-lived connections (workspace agents, terminals, port forwards) that removing one cuts. */
+    readonly autoscaling?: {
+      /** Create the HorizontalPodAutoscaler. */
+      readonly enable?: boolean;
+      /** Fewest replicas; 2 or more keeps coderd highly available while load is low. */
+      readonly minReplicas?: number;
+      /** Most replicas (at least minReplicas). */
+      readonly maxReplicas?: number;
+      /** Average CPU use to keep, as a percentage of the CPU request (coder.resources.requests.cpu must be set); null to not scale on CPU. */
+      readonly targetCPUUtilizationPercentage?: number | null;
+      /** Average memory use to keep, as a percentage of the memory request (coder.resources.requests.memory must be set); null to not scale on memory. */
+      readonly targetMemoryUtilizationPercentage?: number | null;
+      /** How long load must stay low before a replica is removed; then at most one replica goes every 5 minutes. */
+      readonly scaleDownStabilizationSeconds?: number;
+    };
+    /** A NetworkPolicy (networking.k8s.io/v1) for the coderd pods' incoming traffic: the relay port between replicas (and from the helm test Pod), the Service ports from coder.networkPolicy.ingressFrom, and the metrics port from coder.networkPolicy.metricsFrom; nothing else (pprof on 6060 included). It does not restrict coderd's outgoing traffic (Postgres, the Kubernetes API, workspaces, external auth), and takes effect only with a network plugin that enforces NetworkPolicies. */
+    readonly networkPolicy?: {
+      /** Create the NetworkPolicy. */
+      readonly enable?: boolean;
+      /** Who may reach coderd's Service ports (http, and https with TLS), as NetworkPolicy peers: your ingress controller's namespace, the IP ranges of a LoadBalancer's clients, workspaces' namespaces. Empty admits every source: a LoadBalancer Service's clients arrive from anywhere. */
+      readonly ingressFrom?: Array<V1NetworkPolicyPeer>;
+      /** Who may scrape the metrics port 2112 (when coderd serves metrics), as NetworkPolicy peers; by default the namespace named monitoring. */
+      readonly metricsFrom?: Array<V1NetworkPolicyPeer>;
+    };
   };
   /** External provisioner daemons. */
   readonly provisionerDaemon?: {
@@ -514,6 +554,24 @@ export type ValuePath =
   | "coder.helmTest.image.repo"
   | "coder.helmTest.image.tag"
   | "coder.helmTest.image.pullPolicy"
+  | "coder.metrics"
+  | "coder.metrics.enable"
+  | "coder.metrics.serviceMonitor"
+  | "coder.metrics.serviceMonitor.enable"
+  | "coder.metrics.serviceMonitor.interval"
+  | "coder.metrics.serviceMonitor.scrapeTimeout"
+  | "coder.metrics.serviceMonitor.labels"
+  | "coder.autoscaling"
+  | "coder.autoscaling.enable"
+  | "coder.autoscaling.minReplicas"
+  | "coder.autoscaling.maxReplicas"
+  | "coder.autoscaling.targetCPUUtilizationPercentage"
+  | "coder.autoscaling.targetMemoryUtilizationPercentage"
+  | "coder.autoscaling.scaleDownStabilizationSeconds"
+  | "coder.networkPolicy"
+  | "coder.networkPolicy.enable"
+  | "coder.networkPolicy.ingressFrom"
+  | "coder.networkPolicy.metricsFrom"
   | "provisionerDaemon"
   | "provisionerDaemon.pskSecretName"
   | "extraTemplates";
@@ -764,6 +822,10 @@ export type V1ImageVolumeSource = {
   readonly pullPolicy?: "Always" | "IfNotPresent" | "Never" | null;
   readonly reference?: string | null;
 };
+export type V1IPBlock = {
+  readonly cidr: string;
+  readonly except?: Array<string> | null;
+};
 export type V1ISCSIVolumeSource = {
   readonly chapAuthDiscovery?: boolean | null;
   readonly chapAuthSession?: boolean | null;
@@ -815,6 +877,11 @@ export type V1ManagedFieldsEntry = {
   readonly operation?: string | null;
   readonly subresource?: string | null;
   readonly time?: string | null;
+};
+export type V1NetworkPolicyPeer = {
+  readonly ipBlock?: V1IPBlock;
+  readonly namespaceSelector?: V1LabelSelector;
+  readonly podSelector?: V1LabelSelector;
 };
 export type V1NFSVolumeSource = {
   readonly path: string;

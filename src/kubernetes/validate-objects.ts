@@ -17,6 +17,7 @@ export const RESOURCE_MODELS: Readonly<Record<string, string>> = {
   'v1/Service': 'V1Service',
   'v1/ServiceAccount': 'V1ServiceAccount',
   'apps/v1/Deployment': 'V1Deployment',
+  'autoscaling/v2/HorizontalPodAutoscaler': 'V2HorizontalPodAutoscaler',
   'networking.k8s.io/v1/Ingress': 'V1Ingress',
   'networking.k8s.io/v1/NetworkPolicy': 'V1NetworkPolicy',
   'policy/v1/PodDisruptionBudget': 'V1PodDisruptionBudget',
@@ -25,7 +26,7 @@ export const RESOURCE_MODELS: Readonly<Record<string, string>> = {
 };
 
 /** API groups that are not part of Kubernetes itself (CRDs): outside these schemas. */
-export const EXTENSION_GROUPS = ['gateway.networking.k8s.io'];
+export const EXTENSION_GROUPS = ['gateway.networking.k8s.io', 'monitoring.coreos.com'];
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

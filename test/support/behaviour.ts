@@ -60,7 +60,10 @@ export function behaviourViolations(objects: readonly Obj[], context: RenderCont
   const template = obj(spec.template);
   const podLabels = obj(obj(template.metadata).labels);
   const podSpec = obj(template.spec);
-  const replicas = coder.replicaCount as number;
+  // With the autoscaler on, it owns the count and the chart plans for its minimum.
+  const autoscaling = obj(coder.autoscaling);
+  const autoscaled = isTruthy(autoscaling.enable);
+  const replicas = (autoscaled ? autoscaling.minReplicas : coder.replicaCount) as number;
   const highlyAvailable = replicas > 1;
   const ha = obj(coder.highAvailability);
 
@@ -91,8 +94,25 @@ export function behaviourViolations(objects: readonly Obj[], context: RenderCont
     }
   }
 
-  if (spec.replicas !== replicas) {
-    violations.push(`spec.replicas is ${JSON.stringify(spec.replicas)}, coder.replicaCount is ${replicas}`);
+  const autoscalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  if (autoscaled) {
+    // A replicas field would reset the autoscaler's count on every upgrade.
+    if ('replicas' in spec) violations.push(`spec.replicas is ${JSON.stringify(spec.replicas)} beside an autoscaler`);
+    const targets = autoscalers.map((a) => obj(obj(a.spec).scaleTargetRef));
+    if (targets.length !== 1 || targets[0].kind !== 'Deployment' || targets[0].name !== nameOf(deployment)) {
+      violations.push(`the autoscalers scale ${JSON.stringify(targets)}, not the coderd Deployment alone`);
+    }
+    for (const a of autoscalers) {
+      const { minReplicas, maxReplicas } = obj(a.spec);
+      if (minReplicas !== autoscaling.minReplicas || maxReplicas !== autoscaling.maxReplicas) {
+        violations.push(`the autoscaler scales between ${String(minReplicas)} and ${String(maxReplicas)}`);
+      }
+    }
+  } else {
+    if (spec.replicas !== replicas) {
+      violations.push(`spec.replicas is ${JSON.stringify(spec.replicas)}, coder.replicaCount is ${replicas}`);
+    }
+    if (autoscalers.length) violations.push(`${autoscalers.length} autoscaler(s) with coder.autoscaling off`);
   }
 
   // Each HA default: the user's value when given, else the chart's default exactly in HA mode.

@@ -1,0 +1,130 @@
+/**
+ * The HorizontalPodAutoscaler (coder.autoscaling). coderd replicas hold long-lived connections
+ * (workspace agents, terminals, port forwards, DERP relays) that a removed replica cuts, so
+ * scale-down waits for load to stay low (scaleDownStabilizationSeconds) and then removes one
+ * replica per five minutes; scale-up keeps Kubernetes' defaults.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { and, concat, defaultTo, empty, get, gt, intString, lit, not, toInt } from '../expr/expr';
+import { Document, Guard, OptionalItemNode, ScalarNode, TreeMap } from '../tree/nodes';
+import { TokenRegistry } from '../tree/tokens';
+import { release, under, valueRef } from '../values/refs';
+import { SchemaNode } from '../values/schema';
+import { standardLabels } from './labels';
+import { CODER_NAME } from './names';
+import { allOf, ruleGuard, TURNED_ON, valueIs, whenThen } from './schema-rules';
+
+const autoscaling = under('coder.autoscaling');
+
+/** How many replicas at most leave per period once scale-down starts, and the period. */
+export const SCALE_DOWN_PODS = 1;
+export const SCALE_DOWN_PERIOD_SECONDS = 300;
+
+type Resource = 'cpu' | 'memory';
+const TARGET_KEY: Record<Resource, 'targetCPUUtilizationPercentage' | 'targetMemoryUtilizationPercentage'> = {
+  cpu: 'targetCPUUtilizationPercentage',
+  memory: 'targetMemoryUtilizationPercentage',
+};
+
+/** A utilization target of the HPA, present when its percentage is set. */
+function resourceMetric(resource: Resource): OptionalItemNode {
+  const target = autoscaling(TARGET_KEY[resource]);
+  return new OptionalItemNode(not(empty(target)), {
+    type: 'Resource',
+    resource: { name: resource, target: { type: 'Utilization', averageUtilization: new ScalarNode(target) } },
+  });
+}
+
+/** The container's request for a resource, or empty (resources and requests may be null). */
+const requestOf = (resource: Resource) =>
+  get(defaultTo(lit({}), get(defaultTo(lit({}), valueRef('coder.resources')), 'requests')), resource);
+
+/** Go's `empty` for a request: absent, null, "", 0. */
+const SET_REQUEST: SchemaNode = { not: { enum: [null, '', 0] } };
+
+export class CoderAutoscaler extends Construct {
+  private readonly autoscaler: ApiObject;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly tokens: TokenRegistry,
+  ) {
+    super(scope, id);
+    this.autoscaler = new ApiObject(this, 'Resource', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: CODER_NAME },
+        minReplicas: tokens.scalar(autoscaling('minReplicas')),
+        maxReplicas: tokens.scalar(autoscaling('maxReplicas')),
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: tokens.scalar(autoscaling('scaleDownStabilizationSeconds')),
+            policies: [{ type: 'Pods', value: SCALE_DOWN_PODS, periodSeconds: SCALE_DOWN_PERIOD_SECONDS }],
+          },
+        },
+      },
+    });
+  }
+
+  public document(): Document {
+    const tree = this.tokens.resolve(this.autoscaler.toJson()) as TreeMap;
+    return {
+      file: 'horizontalpodautoscaler.yaml',
+      cond: autoscaling('enable'),
+      tree: {
+        ...tree,
+        spec: { ...(tree.spec as TreeMap), metrics: [resourceMetric('cpu'), resourceMetric('memory')] },
+      },
+    };
+  }
+}
+
+export function autoscalingGuards(): Guard[] {
+  const on = valueIs('coder.autoscaling.enable', TURNED_ON);
+  const minReplicas = toInt(autoscaling('minReplicas'));
+  const maxReplicas = toInt(autoscaling('maxReplicas'));
+  const requestRule = (resource: Resource): Guard =>
+    ruleGuard(
+      `coder.resources.requests.${resource}`,
+      `coder.resources.requests.${resource} is required when coder.autoscaling.${TARGET_KEY[resource]} is set: the autoscaler measures use as a percentage of the request. Set the request, or set the target to null.`,
+      and(autoscaling('enable'), not(empty(autoscaling(TARGET_KEY[resource]))), empty(requestOf(resource))),
+      whenThen(
+        allOf(on, valueIs(`coder.autoscaling.${TARGET_KEY[resource]}`, { type: 'integer' })),
+        valueIs(`coder.resources.requests.${resource}`, SET_REQUEST),
+      ),
+    );
+  return [
+    {
+      renderOnly: '`coder.autoscaling.minReplicas` above `coder.autoscaling.maxReplicas` (it compares two values)',
+      when: and(autoscaling('enable'), gt(minReplicas, maxReplicas)),
+      message: concat(
+        lit('coder.autoscaling.minReplicas ('),
+        intString(minReplicas),
+        lit(') is above coder.autoscaling.maxReplicas ('),
+        intString(maxReplicas),
+        lit('): raise maxReplicas or lower minReplicas.'),
+      ),
+    },
+    ruleGuard(
+      'coder.autoscaling',
+      'coder.autoscaling needs a target when it is on: set targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage (both are null).',
+      and(
+        autoscaling('enable'),
+        empty(autoscaling('targetCPUUtilizationPercentage')),
+        empty(autoscaling('targetMemoryUtilizationPercentage')),
+      ),
+      whenThen(on, {
+        anyOf: [
+          valueIs('coder.autoscaling.targetCPUUtilizationPercentage', { type: 'integer' }),
+          valueIs('coder.autoscaling.targetMemoryUtilizationPercentage', { type: 'integer' }),
+        ],
+      }),
+    ),
+    requestRule('cpu'),
+    requestRule('memory'),
+  ];
+}
