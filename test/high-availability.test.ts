@@ -398,3 +398,27 @@ testWithHelm('NOTES for a release scaled to zero say so, not "Single replica"', 
   expect(zero).not.toContain('Single replica');
   expect(await notesAfterInstall(['coder.replicaCount=1'])).toContain('Single replica');
 });
+
+testWithHelm(
+  'NOTES name the autoscaler’s range, the metrics Service and the NetworkPolicy when they are on',
+  async () => {
+    const notes = await notesAfterInstall([
+      'coder.replicaCount=0',
+      'coder.envFrom[0].secretRef.name=db',
+      'coder.autoscaling.enable=true',
+      'coder.autoscaling.minReplicas=2',
+      'coder.autoscaling.maxReplicas=7',
+      'coder.metrics.enable=true',
+      'coder.networkPolicy.enable=true',
+    ]);
+    expect(notes).toContain('Replicas: 2 to 7, set by the HorizontalPodAutoscaler');
+    // coder.replicaCount is not used with the autoscaler: neither "scaled to zero" nor a single replica.
+    expect(notes).toContain('High availability: the replicas form one cluster');
+    expect(notes).not.toContain('Scaled to zero');
+    expect(notes).toContain('Metrics: coder-metrics.coder.svc.cluster.local:2112 (ClusterIP only).');
+    expect(notes).toContain('Network: a NetworkPolicy admits only the sources in coder.networkPolicy');
+    const plain = await notesAfterInstall([]);
+    expect(plain).not.toContain('Metrics:');
+    expect(plain).not.toContain('Network:');
+  },
+);

@@ -5,8 +5,17 @@
  */
 import { empty, not } from '../expr/expr';
 import { valueRef } from '../values/refs';
-import { CODER_NAME } from './names';
-import { customRelays, ipv6, isHighlyAvailable, podDisruptionBudgetWanted, postgresInEnv } from './high-availability';
+import { CODER_NAME, PROMETHEUS_PORT } from './names';
+import {
+  autoscalingOn,
+  customRelays,
+  ipv6,
+  isHighlyAvailable,
+  plannedReplicas,
+  podDisruptionBudgetWanted,
+  postgresInEnv,
+} from './high-availability';
+import { METRICS_SERVICE_NAME, metricsWanted } from './metrics';
 
 const when = (cond: { toGo(): string }): string => `{{- if ${cond.toGo()} }}`;
 
@@ -16,10 +25,10 @@ export function notesTemplate(): string {
   return [
     `Coder {{ .Chart.AppVersion }} is deployed as release "{{ .Release.Name }}" in namespace "{{ .Release.Namespace }}".`,
     '',
-    'Replicas: {{ .Values.coder.replicaCount }}',
+    `Replicas: {{ if ${autoscalingOn().toGo()} }}{{ .Values.coder.autoscaling.minReplicas }} to {{ .Values.coder.autoscaling.maxReplicas }}, set by the HorizontalPodAutoscaler{{ else }}{{ .Values.coder.replicaCount }}{{ end }}`,
     when(isHighlyAvailable()),
     '  High availability: the replicas form one cluster through the shared Postgres.',
-    '{{- else if eq (int .Values.coder.replicaCount) 0 }}',
+    `{{- else if eq ${plannedReplicas().toGo()} 0 }}`,
     '  Scaled to zero: no coderd runs. Raise coder.replicaCount to start Coder again.',
     '{{- else }}',
     '  Single replica. To run highly available, point CODER_PG_CONNECTION_URL at an external Postgres,',
@@ -59,6 +68,14 @@ export function notesTemplate(): string {
     '{{- if eq .Values.coder.service.type "LoadBalancer" }}',
     `  External address: kubectl get service ${CODER_NAME} --namespace {{ .Release.Namespace }}`,
     '{{- end }}',
+    '{{- end }}',
+    when(metricsWanted()),
+    '',
+    `Metrics: ${METRICS_SERVICE_NAME}.{{ .Release.Namespace }}.svc.cluster.local:${PROMETHEUS_PORT} (ClusterIP only){{ if .Values.coder.metrics.serviceMonitor.enable }}, scraped through a ServiceMonitor{{ end }}.`,
+    '{{- end }}',
+    '{{- if .Values.coder.networkPolicy.enable }}',
+    '',
+    'Network: a NetworkPolicy admits only the sources in coder.networkPolicy (incoming traffic only).',
     '{{- end }}',
     '{{- if and .Values.coder.helmTest.enable .Values.coder.headlessService.enable }}',
     '',

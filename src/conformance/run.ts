@@ -3,51 +3,35 @@
  * and compares it with `X.<namespace>.reference.yaml` there. Prints, per scenario and namespace,
  * the fields compared and the differences; exits 1 on a difference the differences doc does not
  * list, or on a scenario that fails here without an `X.error.txt` saying the reference fails too.
+ * The project's own corpus of the official chart's scenarios is test/conformance/official.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { helmSync } from '../helm/helm';
-import { CHART_DIR } from '../paths';
-import { documentedDifferences, isDocumented, isDocumentedRefusal } from './allowlist';
-import { compareRenders, formatDifference } from './compare';
-
-const NAMESPACES = ['default', 'coder'];
+import { formatDifference } from './compare';
+import { checkScenario, CORPUS_NAMESPACES, corpusScenarios, undocumentedCount } from './corpus';
 
 function main(dir: string | undefined): number {
   if (!dir) {
     process.stderr.write('usage: npm run conformance -- <directory with X.values.yaml and X.<ns>.reference.yaml>\n');
     return 2;
   }
-  const documented = documentedDifferences();
   let undocumented = 0;
-  const scenarios = readdirSync(dir)
-    .filter((f) => f.endsWith('.values.yaml'))
-    .sort();
-  for (const file of scenarios) {
-    const name = file.slice(0, -'.values.yaml'.length);
-    for (const namespace of NAMESPACES) {
-      const referenceFile = join(dir, `${name}.${namespace}.reference.yaml`);
-      const run = helmSync(4, ['template', 'release-name', CHART_DIR, '--namespace', namespace, '-f', join(dir, file)]);
-      if (run.status !== 0) {
-        const why = run.stderr.trim().split('\n').slice(0, 3).join(' ');
-        const expected = !existsSync(referenceFile) || isDocumentedRefusal(run.stderr, documented);
+  for (const scenario of corpusScenarios(dir)) {
+    for (const namespace of CORPUS_NAMESPACES) {
+      const result = checkScenario(dir, scenario, namespace);
+      undocumented += undocumentedCount(result);
+      const where = `${scenario} [${namespace}]`;
+      if (result.refusal) {
+        const note = result.refusal.documented ? ' (documented)' : ' (UNDOCUMENTED: the reference renders it)';
+        process.stdout.write(`${where}: refused${note}: ${result.refusal.text}\n`);
+      } else if (result.outcome === 'unmatched') {
+        process.stdout.write(`${where}: renders (the reference has no render to compare)\n`);
+      } else {
+        const differ = result.documented.length + result.undocumented.length;
         process.stdout.write(
-          `${name} [${namespace}]: refused${expected ? ' (documented)' : ' (UNDOCUMENTED: the reference renders it)'}: ${why}\n`,
+          `${where}: ${result.fieldsCompared} fields compared, ${differ} differ (${result.documented.length} documented, ${result.undocumented.length} not)\n`,
         );
-        if (!expected) undocumented++;
-        continue;
+        for (const difference of result.undocumented)
+          process.stdout.write(`  UNDOCUMENTED ${formatDifference(difference)}\n`);
       }
-      if (!existsSync(referenceFile)) {
-        process.stdout.write(`${name} [${namespace}]: renders (the reference has no render to compare)\n`);
-        continue;
-      }
-      const result = compareRenders(readFileSync(referenceFile, 'utf8'), run.stdout, namespace);
-      const open = result.differences.filter((d) => !isDocumented(d, documented));
-      undocumented += open.length;
-      process.stdout.write(
-        `${name} [${namespace}]: ${result.fieldsCompared} fields compared, ${result.differences.length} differ (${result.differences.length - open.length} documented, ${open.length} not)\n`,
-      );
-      for (const difference of open) process.stdout.write(`  UNDOCUMENTED ${formatDifference(difference)}\n`);
     }
   }
   process.stdout.write(undocumented ? `${undocumented} undocumented difference(s)\n` : 'no undocumented differences\n');
