@@ -12,8 +12,10 @@ const CORPUS = join(__dirname, 'conformance', 'official');
 const scenarios = corpusScenarios(CORPUS);
 
 test('the corpus holds the official scenarios, the newest ones included', () => {
-  expect(scenarios.length).toBeGreaterThanOrEqual(22);
-  expect(scenarios).toEqual(expect.arrayContaining(['default_values', 'single_stack_ipv6', 'gomemlimit_override']));
+  expect(scenarios.length).toBeGreaterThanOrEqual(23);
+  expect(scenarios).toEqual(
+    expect.arrayContaining(['default_values', 'single_stack_ipv6', 'gomemlimit_override', 'topology']),
+  );
 });
 
 describe.each(scenarios)('%s', (scenario) => {
