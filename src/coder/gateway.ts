@@ -98,6 +98,8 @@ export class CoderGateway extends Construct {
                     requestRedirect: { scheme: 'https', statusCode: new ScalarNode(route('httpsRedirect.statusCode')) },
                   },
                 ],
+                // Every path, written out as the official chart does (it is also Gateway API's default).
+                matches: [{ path: { type: 'PathPrefix', value: '/' } }],
               },
             ],
           },
