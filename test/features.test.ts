@@ -130,12 +130,16 @@ describe('Gateway API', () => {
     expect(spec.rules).toEqual([{ backendRefs: [{ name: 'coder', port: 80 }] }]);
   });
 
-  test('the redirect route answers 301 by default on the HTTP listener', async () => {
+  test('the redirect route answers 301 by default on the HTTP listener, for every path', async () => {
     const objects = await renderBoth(gatewayValues);
     const spec = findObject(objects, 'HTTPRoute', 'coder-https-redirect').spec as Obj;
     expect(spec.parentRefs).toEqual([{ name: 'gw', sectionName: 'http' }]);
     expect(spec.rules).toEqual([
-      { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+      {
+        filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+        // Written out as the official chart does (Gateway API's default for a rule without matches).
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+      },
     ]);
   });
 

@@ -29,8 +29,16 @@ test('a user-style app: CoderChart beside another chart gives the concrete rende
   const platform = new Chart(app, 'platform');
   new ApiObject(platform, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'coder' } });
   const coder = new CoderChart(app, 'coder', { values, namespace: 'coder', releaseName: 'coder' });
-  const expected = renderManifests([values as never], { releaseName: 'coder', namespace: 'coder', managedBy: 'cdk8s' });
+  const rendered = renderManifests([values as never], { releaseName: 'coder', namespace: 'coder', managedBy: 'cdk8s' });
+  const isHook = (m: GoValue) => JSON.stringify(m).includes('"helm.sh/hook"');
+  const expected = rendered.filter((m) => !isHook(m));
   expect(coder.toJson()).toEqual(expected.map((m) => withoutNulls(m)));
+  // The helm test Pod is a hook: applied with the rest it would run at deploy time. It is offered apart.
+  expect(
+    coder.helmTestObjects.map((m) => `${String(m.kind)}/${String((m.metadata as { name: string }).name)}`),
+  ).toEqual(['Pod/coder-test-mesh']);
+  expect(rendered.filter(isHook)).toEqual(coder.helmTestObjects);
+  expect(app.synthYaml()).not.toContain('helm.sh/hook');
   // cdk8s users apply these with their own tooling: the objects do not claim Helm manages them.
   expect(JSON.stringify(coder.toJson())).toContain('"app.kubernetes.io/managed-by":"cdk8s"');
   expect(JSON.stringify(coder.toJson())).not.toContain('"app.kubernetes.io/managed-by":"Helm"');

@@ -35,13 +35,35 @@ test('npm pack ships the built JS with declarations, the chart, the schema, READ
     'LICENSE',
     'CHANGELOG.md',
     'package.json',
-    'scripts/install-tools.mjs',
   ]) {
     expect(files).toContain(wanted);
   }
   for (const path of files) {
-    expect(path).not.toMatch(/^(src|test|node_modules|\.tools|dist)\//);
+    expect(path).not.toMatch(/^(src|test|node_modules|\.tools|dist|scripts)\//);
     expect(path).not.toMatch(/\.(map|tsbuildinfo)$/);
+    // Development tools: benchmarks, conformance and HA reports, the demo, the enum extractor.
+    expect(path).not.toMatch(/^lib\/(bench|conformance|ha)\/|^lib\/start\.|^lib\/build\/kubernetes-enums\./);
+  }
+});
+
+test('installing the package runs nothing and downloads nothing; cdk8s comes from the consumer', () => {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    private?: boolean;
+    scripts: Record<string, string>;
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  expect(manifest.private).toBeUndefined();
+  // npm runs these for whoever installs the package; prepare runs only in a clone of the project.
+  for (const hook of ['preinstall', 'install', 'postinstall']) expect(manifest.scripts[hook]).toBeUndefined();
+  expect(manifest.scripts.prepare).toContain('install-tools');
+  // One cdk8s in the consumer's tree: two copies cannot resolve each other's tokens.
+  for (const peer of ['cdk8s', 'cdk8s-plus-28', 'constructs']) {
+    expect(manifest.dependencies[peer]).toBeUndefined();
+    expect(manifest.peerDependencies[peer]).toMatch(/^\^\d+\.\d+\.\d+$/);
+    // Developed against a pinned version inside the peer range.
+    expect(manifest.devDependencies[peer]).toMatch(/^\d+\.\d+\.\d+$/);
   }
 });
 

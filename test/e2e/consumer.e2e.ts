@@ -1,0 +1,116 @@
+/**
+ * The npm package as a consumer gets it: `npm pack`, then a fresh project installs the tarball
+ * beside the oldest and the newest cdk8s its peer ranges allow, synthesizes the chart with its own
+ * cdk8s App, and runs the CLI. (Needs the npm registry, as `npm ci` does.)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './paths';
+
+const scratch = mkdtempSync(join(tmpdir(), 'coder-ha-consumer-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let tarball: string;
+
+beforeAll(() => {
+  // lib/ is built already (npm start, npm test); the package's own scripts are not needed.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+  });
+  tarball = join(scratch, (JSON.parse(out) as { filename: string }[])[0].filename);
+}, 120_000);
+
+const peers = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).peerDependencies as Record<
+  string,
+  string
+>;
+const lowest = (range: string): string => range.replace(/^\^/, '');
+
+/** The oldest versions the peer ranges allow, and the newest this project is developed with. */
+const COMBINATIONS: Record<string, Record<string, string>> = {
+  oldest: Object.fromEntries(Object.entries(peers).map(([name, range]) => [name, lowest(range)])),
+  newest: Object.fromEntries(
+    Object.keys(peers).map((name) => [
+      name,
+      (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>)[
+        name
+      ],
+    ]),
+  ),
+};
+
+const CONSUMER = `
+const { App, Chart, ApiObject } = require('cdk8s');
+const { CoderChart } = require('coder-ha-chart');
+const app = new App();
+const platform = new Chart(app, 'platform');
+new ApiObject(platform, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'coder' } });
+const coder = new CoderChart(app, 'coder', {
+  namespace: 'coder',
+  values: {
+    coder: {
+      replicaCount: 3,
+      env: [{ name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }],
+    },
+  },
+});
+process.stdout.write(JSON.stringify({ yaml: app.synthYaml(), tests: coder.helmTestObjects.length }));
+`;
+
+describe.each(Object.entries(COMBINATIONS))('beside the %s cdk8s in range', (_name, versions) => {
+  const dir = join(scratch, _name);
+  const npm = (args: string[]) =>
+    spawnSync('npm', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false' } });
+
+  beforeAll(() => {
+    execFileSync('mkdir', ['-p', dir]);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+    const install = npm([
+      'install',
+      '--no-fund',
+      tarball,
+      ...Object.entries(versions).map(([name, version]) => `${name}@${version}`),
+    ]);
+    if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
+  }, 300_000);
+
+  test('one copy of each cdk8s package, the consumer’s', () => {
+    for (const [name, version] of Object.entries(versions)) {
+      const copies = npm(['ls', name, '--all', '--parseable']).stdout.trim().split('\n').filter(Boolean);
+      expect({ name, copies: copies.length }).toEqual({ name, copies: 1 });
+      const installed = JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+      expect(installed).toBe(version);
+    }
+  });
+
+  test('the consumer’s own App synthesizes the chart, Helm hooks offered apart', () => {
+    writeFileSync(join(dir, 'main.js'), CONSUMER);
+    const run = spawnSync('node', ['main.js'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { yaml, tests } = JSON.parse(run.stdout) as { yaml: string; tests: number };
+    expect(yaml).toContain('kind: Namespace');
+    expect(yaml).toContain('kind: Deployment');
+    expect(yaml).toContain('kind: PodDisruptionBudget');
+    expect(yaml).toContain('CODER_DERP_SERVER_RELAY_URL');
+    expect(yaml).not.toContain('helm.sh/hook');
+    expect(tests).toBe(1);
+  });
+
+  test('the CLI runs from the installed package', () => {
+    const refused = spawnSync('npx', ['--no-install', 'coder-chart', 'validate', '--set', 'coder.replicaCount=3'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('no external Postgres is configured');
+    const rendered = spawnSync('npx', ['--no-install', 'coder-chart', 'render', '-n', 'coder'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(rendered.status).toBe(0);
+    expect(rendered.stdout).toContain('kind: Deployment');
+  });
+});
