@@ -1,11 +1,11 @@
 /**
  * Guards that the values schema states too. JSON Schema draft-07 can say "when this key is set,
  * that one must be" (`if`/`then`), "no item of this list is named X" (`not`/`contains`) and "no
- * key of this map is one of these" (`propertyNames`); each guard of that shape carries the same
- * rule as schema, which the chart's values.schema.json gathers under its root `allOf`. Helm checks
- * the schema before it renders, so `helm lint` refuses these values (a template `fail` is only
- * logged as INFO by `helm lint`), and so do editors that read the schema. The template `fail`
- * stays, for `--skip-schema-validation`.
+ * key of this map is one of these" (`properties` whose schemas match nothing); each guard of that
+ * shape carries the same rule as schema, which the chart's values.schema.json gathers under its
+ * root `allOf`. Helm checks the schema before it renders, so `helm lint` refuses these values (a
+ * template `fail` is only logged as INFO by `helm lint`), and so do editors that read the schema.
+ * The template `fail` stays, for `--skip-schema-validation`.
  */
 import { Expr, lit } from '../expr/expr';
 import { Guard } from '../tree/nodes';
