@@ -230,6 +230,7 @@ describe(`a hung replica leaves the endpoints within ${HUNG_REPLICA_OUT_OF_ENDPO
         join(PACKAGE_ROOT, 'docs', 'differences-from-official-chart.md'),
         'utf8',
       ),
+      'README.md (upgrading from the official chart)': readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8'),
     };
     const stating = Object.entries(texts)
       .filter(([, text]) => text.replace(/\s+/g, ' ').includes(promise))
