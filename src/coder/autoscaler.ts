@@ -6,11 +6,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { and, concat, defaultTo, empty, get, gt, intString, lit, not, toInt } from '../expr/expr';
+import { and, concat, empty, gt, intString, lit, not, toInt } from '../expr/expr';
 import { Document, Guard, OptionalItemNode, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
-import { release, under, valueRef } from '../values/refs';
+import { release, under } from '../values/refs';
 import { SchemaNode } from '../values/schema';
+import { containerResource } from './conditions';
 import { standardLabels } from './labels';
 import { CODER_NAME } from './names';
 import { allOf, ruleGuard, TURNED_ON, valueIs, whenThen } from './schema-rules';
@@ -36,9 +37,8 @@ function resourceMetric(resource: Resource): OptionalItemNode {
   });
 }
 
-/** The container's request for a resource, or empty (resources and requests may be null). */
-const requestOf = (resource: Resource) =>
-  get(defaultTo(lit({}), get(defaultTo(lit({}), valueRef('coder.resources')), 'requests')), resource);
+/** The container's request for a resource, or empty. */
+const requestOf = (resource: Resource) => containerResource('requests', resource);
 
 /** Go's `empty` for a request: absent, null, "", 0. */
 const SET_REQUEST: SchemaNode = { not: { enum: [null, '', 0] } };

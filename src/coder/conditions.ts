@@ -26,3 +26,12 @@ export const prometheusEnabled = (): Expr =>
 /** The Role granting workspace permissions: `<service account name>-workspace-perms`, as the official chart. */
 export const workspaceRoleName = (): Expr<string> =>
   concat(valueRef<string>('coder.serviceAccount.name'), lit('-workspace-perms'));
+
+/**
+ * One of the coderd container's requests or limits (`coder.resources.<section>.<resource>`), or
+ * empty when it is not set: resources and each section may be null.
+ */
+export const containerResource = (section: 'limits' | 'requests', resource: 'cpu' | 'memory'): Expr => {
+  const orEmptyMap = (map: Expr): Expr => defaultTo(lit({}), map);
+  return get(orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), section)), resource);
+};

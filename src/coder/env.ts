@@ -6,11 +6,9 @@
 import {
   and,
   concat,
-  defaultTo,
   duplicatesOf,
   empty,
   Expr,
-  get,
   hasItemNamed,
   join,
   joinEach,
@@ -22,7 +20,7 @@ import {
 import { itemNamed, noItem, ruleGuard, valueAt } from './schema-rules';
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
-import { tlsEnabled } from './conditions';
+import { containerResource, tlsEnabled } from './conditions';
 import { customRelays, ipv6, relayURL } from './high-availability';
 import { CODER_NAME, HTTP_PORT, HTTPS_PORT, PPROF_PORT, PROMETHEUS_PORT, TLS_MOUNT_ROOT } from './names';
 
@@ -64,11 +62,8 @@ const listenOn = (port: number): TreeMap => ({
   value: new ScalarNode(ternary(lit(`[::]:${port}`), lit(`0.0.0.0:${port}`), ipv6())),
 });
 
-/** The container's memory limit, or empty when there is none (resources may be null). */
-const memoryLimit = (): Expr => {
-  const orEmptyMap = (map: Expr): Expr => defaultTo(lit({}), map);
-  return get(orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), 'limits')), 'memory');
-};
+/** The container's memory limit, or empty when there is none. */
+const memoryLimit = (): Expr => containerResource('limits', 'memory');
 
 const CHART_VARIABLES: readonly ChartVariable[] = [
   {

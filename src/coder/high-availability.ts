@@ -56,20 +56,18 @@ const userEnv = (): Expr => valueRef('coder.env');
 /** coder.autoscaling.enable: a HorizontalPodAutoscaler owns the replica count. */
 export const autoscalingOn = (): Expr => valueRef('coder.autoscaling.enable');
 
+/** coder.replicaCount, or with the autoscaler on, its bound `bound`. */
+const replicasOr = (bound: 'minReplicas' | 'maxReplicas'): Expr<number> =>
+  toInt(ternary(valueRef(`coder.autoscaling.${bound}`), valueRef('coder.replicaCount'), autoscalingOn()));
+
 /** The replicas the chart plans for: coder.replicaCount, or the autoscaler's minimum. */
-export const plannedReplicas = (): Expr<number> =>
-  toInt(ternary(valueRef('coder.autoscaling.minReplicas'), valueRef('coder.replicaCount'), autoscalingOn()));
-const replicas = plannedReplicas;
+export const plannedReplicas = (): Expr<number> => replicasOr('minReplicas');
 
 /** More than one replica: Coder runs in HA mode and the HA defaults apply. */
-export const isHighlyAvailable = (): Expr<boolean> => gt(replicas(), lit(1));
+export const isHighlyAvailable = (): Expr<boolean> => gt(plannedReplicas(), lit(1));
 
 /** More than one replica may run at some time: with the autoscaler, its maximum is above 1. */
-export const maySeveralRun = (): Expr<boolean> =>
-  gt(
-    toInt(ternary(valueRef('coder.autoscaling.maxReplicas'), valueRef('coder.replicaCount'), autoscalingOn())),
-    lit(1),
-  );
+export const maySeveralRun = (): Expr<boolean> => gt(replicasOr('maxReplicas'), lit(1));
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
@@ -158,7 +156,7 @@ export const changesCoderVersion = (): Expr => {
  */
 const minimalDowntimeRollout = (): Expr =>
   ternary(
-    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: sub(replicas(), lit(1)) } }),
+    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: sub(plannedReplicas(), lit(1)) } }),
     struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
     isHighlyAvailable(),
   );

@@ -23,23 +23,16 @@ beforeAll(() => {
   tarball = join(scratch, (JSON.parse(out) as { filename: string }[])[0].filename);
 }, 120_000);
 
-const peers = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).peerDependencies as Record<
-  string,
-  string
->;
-const lowest = (range: string): string => range.replace(/^\^/, '');
+const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  peerDependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const peers = Object.entries(manifest.peerDependencies);
 
 /** The oldest versions the peer ranges allow, and the newest this project is developed with. */
 const COMBINATIONS: Record<string, Record<string, string>> = {
-  oldest: Object.fromEntries(Object.entries(peers).map(([name, range]) => [name, lowest(range)])),
-  newest: Object.fromEntries(
-    Object.keys(peers).map((name) => [
-      name,
-      (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>)[
-        name
-      ],
-    ]),
-  ),
+  oldest: Object.fromEntries(peers.map(([name, range]) => [name, range.replace(/^\^/, '')])),
+  newest: Object.fromEntries(peers.map(([name]) => [name, manifest.devDependencies[name]])),
 };
 
 const CONSUMER = `
