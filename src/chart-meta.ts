@@ -19,7 +19,11 @@ export function chartMetaText(): string {
 }
 
 export function chartMeta(): ChartMeta {
-  const parsed = load(chartMetaText());
+  return parseChartMeta(chartMetaText());
+}
+
+export function parseChartMeta(text: string): ChartMeta {
+  const parsed = load(text);
   if (!isMap(parsed)) throw new Error(`${CHART_META_FILE} is not a YAML map`);
   for (const key of ['apiVersion', 'name', 'version', 'appVersion', 'kubeVersion']) {
     if (typeof parsed[key] !== 'string' || parsed[key] === '') {

@@ -3,13 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { helm } from '../src/helm/helm';
 import { HELM_MAJORS } from '../src/helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
-import { chartMeta } from '../src/chart-meta';
-import { schemaDefaults } from '../src/values/schema';
 import { parseManifests } from './support/manifests';
 
 test('npm pack ships the built JS with declarations, the chart, the schema, README and license; no tests or sources', () => {
@@ -41,8 +38,8 @@ test('npm pack ships the built JS with declarations, the chart, the schema, READ
   for (const path of files) {
     expect(path).not.toMatch(/^(src|test|node_modules|\.tools|dist|scripts)\//);
     expect(path).not.toMatch(/\.(map|tsbuildinfo)$/);
-    // Development tools: benchmarks, conformance and HA reports, the demo, the enum extractor.
-    expect(path).not.toMatch(/^lib\/(bench|conformance|ha)\/|^lib\/start\.|^lib\/build\/kubernetes-enums\./);
+    // Development tools: benchmarks, conformance and HA reports, the demo, the enum extractor, the release.
+    expect(path).not.toMatch(/^lib\/(bench|conformance|ha|release)\/|^lib\/start\.|^lib\/build\/kubernetes-enums\./);
   }
 });
 
@@ -65,21 +62,6 @@ test('installing the package runs nothing and downloads nothing; cdk8s comes fro
     // Developed against a pinned version inside the peer range.
     expect(manifest.devDependencies[peer]).toMatch(/^\d+\.\d+\.\d+$/);
   }
-});
-
-test('Chart.yaml carries Artifact Hub annotations', () => {
-  const chart = load(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> };
-  expect(chart.annotations['artifacthub.io/license']).toBe('Apache-2.0');
-  expect(load(chart.annotations['artifacthub.io/images'])).toEqual(
-    expect.arrayContaining([
-      expect.objectContaining({ name: 'coder', image: expect.stringMatching(/^ghcr\.io\/coder\/coder:v/) }),
-    ]),
-  );
-  expect((load(chart.annotations['artifacthub.io/changes']) as unknown[]).length).toBeGreaterThan(0);
-  // The images listed are the ones the chart runs by default.
-  const images = (load(chart.annotations['artifacthub.io/images']) as { image: string }[]).map((i) => i.image).sort();
-  const test = (schemaDefaults() as never)['coder']['helmTest']['image'] as { repo: string; tag: string };
-  expect(images).toEqual([`ghcr.io/coder/coder:v${chartMeta().appVersion}`, `${test.repo}:${test.tag}`].sort());
 });
 
 test.each(HELM_MAJORS)('helm %i package: the packaged chart renders exactly as the directory', async (major) => {

@@ -112,7 +112,7 @@ export function componentVersions(): Record<Component, string> {
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
