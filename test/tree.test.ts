@@ -1,6 +1,18 @@
-/** Tokens and patches: the guards against silent mistakes in the construct layer. */
+/** Tokens, patches and node placement: the guards against silent mistakes in the construct layer. */
 import { lit } from '../src/expr/expr';
-import { ScalarNode } from '../src/tree/nodes';
+import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
+import { renderDocument } from '../src/backends/concrete';
+import { scopeFor } from '../src/render';
+import {
+  IncludeNode,
+  OptionalNode,
+  ScalarNode,
+  SpliceNode,
+  SpreadNode,
+  spreadKey,
+  TreeMap,
+  VisitorAt,
+} from '../src/tree/nodes';
 import { removeAt, setAt } from '../src/tree/patch';
 import { TokenRegistry } from '../src/tree/tokens';
 
@@ -47,5 +59,56 @@ describe('patches', () => {
     setAt(json, ['spec', 'list', 0, 'a'], 2);
     removeAt(json, ['spec', 'drop']);
     expect(json).toEqual({ spec: { list: [{ a: 2 }] } });
+  });
+});
+
+describe('where a node may stand (one table, both back-ends)', () => {
+  const scope = scopeFor({});
+  const cases: [string, TreeMap, RegExp][] = [
+    [
+      'a spread under a key',
+      { labels: new SpreadNode(lit({ a: 'b' })) },
+      /a spread node cannot stand as the value of a key/,
+    ],
+    [
+      'an optional entry as a list item',
+      { list: [new OptionalNode(lit(true), 'x')] },
+      /an optional node cannot stand as a list item/,
+    ],
+    [
+      'a scalar among keyless entries',
+      { [spreadKey()]: new ScalarNode(lit('x')) },
+      /a scalar node cannot stand among the entries/,
+    ],
+    ['a splice under a key', { list: new SpliceNode(lit(['x'])) }, /a splice node cannot stand as the value of a key/],
+  ];
+  test.each(cases)('%s is refused by the template and the concrete back-end alike', (_, tree, message) => {
+    const doc = { file: 'x.yaml', tree };
+    expect(() => documentTemplate(doc, 'test')).toThrow(message);
+    expect(() => renderDocument(doc, scope)).toThrow(message);
+  });
+
+  test('an included named template writes its entries in place, in both back-ends', () => {
+    const template = { name: 'test.labels', comment: 'test', body: { a: new ScalarNode(lit('1')), b: 'two' } };
+    const doc = {
+      file: 'x.yaml',
+      tree: { labels: { first: 'x', [spreadKey()]: new IncludeNode(template), last: 'y' } },
+    };
+    expect(documentTemplate(doc, 'test')).toContain('  {{- include "test.labels" $ | nindent 2 }}');
+    expect(namedTemplateDefinition(template)).toBe(
+      '{{- /* test */}}\n{{- define "test.labels" -}}\na: {{ toJson "1" }}\nb: two\n{{- end }}',
+    );
+    expect(JSON.stringify(renderDocument(doc, scope)[0])).toBe('{"labels":{"first":"x","a":"1","b":"two","last":"y"}}');
+  });
+
+  test('a visitor must handle every kind that may stand at its position (checked by the compiler)', () => {
+    // @ts-expect-error: mapList is missing, so this does not compile.
+    const partial: VisitorAt<'item', number> = {
+      scalar: () => 1,
+      block: () => 1,
+      optionalItem: () => 1,
+      splice: () => 1,
+    };
+    expect(Object.keys(partial)).not.toContain('mapList');
   });
 });

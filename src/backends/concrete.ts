@@ -7,21 +7,16 @@ import { EvalScope, withVar } from '../expr/expr';
 import { helmOrder, SourcedManifest } from './helm-order';
 import { GoValue, isMap, isTruthy } from '../expr/go-semantics';
 import {
-  BlockNode,
   ChartModel,
   Document,
+  isNode,
   isTreeMap,
-  MapListNode,
-  Node,
-  OptionalItemNode,
-  OptionalNode,
-  ScalarNode,
-  SpliceNode,
-  SpreadNode,
+  positionInMap,
   Tree,
   TreeMap,
   UserTemplates,
-  WithNode,
+  visitAt,
+  VisitorAt,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
 
@@ -38,12 +33,34 @@ function present(collection: Tree[] | TreeMap, scope: EvalScope): boolean {
   return cond === true || isTruthy(cond.eval(scope));
 }
 
-function evalEntry(value: Tree, scope: EvalScope): Evaluated {
-  if (value instanceof OptionalNode) return isTruthy(value.cond.eval(scope)) ? evalEntry(value.value, scope) : OMIT;
-  if (value instanceof WithNode) {
-    const given = value.expr.eval(scope);
-    return isTruthy(given) ? given : OMIT;
-  }
+/** A key's value, or OMIT when the node leaves the key out. */
+function valueVisitor(scope: EvalScope): VisitorAt<'value', Evaluated> {
+  return {
+    scalar: (node) => node.expr.eval(scope),
+    block: (node) => node.expr.eval(scope),
+    optional: (node) => (isTruthy(node.cond.eval(scope)) ? evalEntry(node.value, scope, '') : OMIT),
+    with: (node) => {
+      const given = node.expr.eval(scope);
+      return isTruthy(given) ? given : OMIT;
+    },
+  };
+}
+
+/** The entries a node adds to a map, in order. */
+function entriesVisitor(scope: EvalScope): VisitorAt<'entries', [string, GoValue][]> {
+  return {
+    spread: (node) => {
+      const extra = node.expr.eval(scope);
+      if (!isTruthy(extra)) return [];
+      if (!isMap(extra)) throw new Error(`${node.expr.toGo()} must be a map to add entries to a map`);
+      return Object.entries(extra);
+    },
+    include: (node) => Object.entries(evalMap(node.template.body, scope)),
+  };
+}
+
+function evalEntry(value: Tree, scope: EvalScope, key: string): Evaluated {
+  if (isNode(value)) return visitAt('value', value, valueVisitor(scope), key);
   if (Array.isArray(value) || isTreeMap(value)) {
     if (!present(value, scope)) return OMIT;
   }
@@ -53,47 +70,48 @@ function evalEntry(value: Tree, scope: EvalScope): Evaluated {
 function evalMap(map: TreeMap, scope: EvalScope): { [key: string]: GoValue } {
   const out: { [key: string]: GoValue } = {};
   for (const [key, value] of Object.entries(map)) {
-    if (value instanceof SpreadNode) {
-      const extra = value.expr.eval(scope);
-      if (!isTruthy(extra)) continue;
-      if (!isMap(extra)) throw new Error(`${value.expr.toGo()} must be a map to add entries to a map`);
-      for (const [extraKey, extraValue] of Object.entries(extra)) {
-        if (extraKey in out) throw new Error(`${value.expr.toGo()} repeats the key ${extraKey}`);
+    if (isNode(value) && positionInMap(key) === 'entries') {
+      for (const [extraKey, extraValue] of visitAt('entries', value, entriesVisitor(scope), key)) {
+        if (extraKey in out) throw new Error(`a ${value.kind} node repeats the key ${extraKey}`);
         out[extraKey] = extraValue;
       }
       continue;
     }
-    const evaluated = evalEntry(value, scope);
+    const evaluated = evalEntry(value, scope, key);
     if (evaluated !== OMIT) out[key] = evaluated;
   }
   return out;
 }
 
-function evalItems(items: Tree[], scope: EvalScope): GoValue[] {
-  const out: GoValue[] = [];
-  for (const item of items) {
-    if (item instanceof OptionalItemNode) {
-      if (isTruthy(item.cond.eval(scope))) out.push(evalValue(item.item, scope));
-    } else if (item instanceof SpliceNode) {
-      const list = item.list.eval(scope);
-      if (isTruthy(list)) {
-        if (!Array.isArray(list)) throw new Error(`${item.list.toGo()} must be a list to splice into a list`);
-        out.push(...list);
-      }
-    } else if (item instanceof MapListNode) {
-      const list = item.list.eval(scope);
-      if (list !== null && !Array.isArray(list)) throw new Error(`range can't iterate over ${item.list.toGo()}`);
-      for (const element of list ?? []) out.push(evalValue(item.item, withVar(scope, item.variable.name, element)));
-    } else {
-      out.push(evalValue(item, scope));
-    }
-  }
-  return out;
+/** The items one list item stands for: none, one, or many. */
+function itemVisitor(scope: EvalScope): VisitorAt<'item', GoValue[]> {
+  return {
+    scalar: (node) => [node.expr.eval(scope)],
+    block: (node) => [node.expr.eval(scope)],
+    optionalItem: (node) => (isTruthy(node.cond.eval(scope)) ? evalItems([node.item], scope) : []),
+    splice: (node) => {
+      const list = node.list.eval(scope);
+      if (!isTruthy(list)) return [];
+      if (!Array.isArray(list)) throw new Error(`${node.list.toGo()} must be a list to splice into a list`);
+      return list;
+    },
+    mapList: (node) => {
+      const list = node.list.eval(scope);
+      if (list !== null && !Array.isArray(list)) throw new Error(`range can't iterate over ${node.list.toGo()}`);
+      return (list ?? []).flatMap((element) => evalItems([node.item], withVar(scope, node.variable.name, element)));
+    },
+  };
 }
 
+function evalItems(items: Tree[], scope: EvalScope): GoValue[] {
+  return items.flatMap((item) =>
+    isNode(item) ? visitAt('item', item, itemVisitor(scope), 'a list') : [evalValue(item, scope)],
+  );
+}
+
+/** A value that is not a node: literal JSON, or a map or list that may hold nodes. */
 function evalValue(value: Tree, scope: EvalScope): GoValue {
-  if (value instanceof ScalarNode || value instanceof BlockNode) return value.expr.eval(scope);
-  if (value instanceof Node) throw new Error(`${value.constructor.name} is not allowed in this position`);
+  if (isNode(value)) throw new Error(`a ${value.kind} node reached evalValue: visit it where it stands`);
   if (Array.isArray(value)) return evalItems(value, scope);
   if (isTreeMap(value)) return evalMap(value, scope);
   return value;

@@ -2,24 +2,19 @@
  * The template back-end: a manifest tree becomes Go-template YAML text for `templates/`.
  * Indentation for `nindent` comes from the column being written, never from a constant.
  */
-import { Expr } from '../expr/expr';
+import { Expr, goString } from '../expr/expr';
 import {
-  BlockNode,
   ChartModel,
   Document,
   Guard,
   isNode,
   isTreeMap,
-  MapListNode,
-  Node,
-  OptionalItemNode,
-  OptionalNode,
-  ScalarNode,
-  SpliceNode,
-  SpreadNode,
+  NamedTemplate,
+  positionInMap,
   Tree,
   TreeMap,
-  WithNode,
+  visitAt,
+  VisitorAt,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
 import { keyText, scalarText, TextMode } from '../tree/yaml-text';
@@ -39,21 +34,40 @@ function withYamlLines(expr: Expr, indent: number): string[] {
   return [`${pad}{{- with ${expr.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
 }
 
+/** Lines for `key: value` at `indent`, for each kind of node that may be a key's value. */
+function valueVisitor(key: string, indent: number, mode: TextMode): VisitorAt<'value', string[]> {
+  const pad = spaces(indent);
+  const k = keyText(key, mode);
+  return {
+    scalar: (node) => [`${pad}${k}: ${json(node.expr)}`],
+    block: (node) => [`${pad}${k}:${yamlBlock(node.expr.toGo(), indent + 2)}`],
+    optional: (node) => wrapIf(node.cond, indent, emitEntry(key, node.value, indent, mode)),
+    with: (node) => [
+      `${pad}{{- with ${node.expr.toGo()} }}`,
+      `${pad}${k}:${yamlBlock('.', indent + 2)}`,
+      `${pad}{{- end }}`,
+    ],
+  };
+}
+
+/** Lines for entries a node adds to a map at `indent`, without a key of its own. */
+function entriesVisitor(indent: number): VisitorAt<'entries', string[]> {
+  const pad = spaces(indent);
+  return {
+    spread: (node) => withYamlLines(node.expr, indent),
+    include: (node) => [`${pad}{{- include ${goString(node.template.name)} $ | nindent ${indent} }}`],
+  };
+}
+
 function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): string[] {
   const pad = spaces(indent);
   const k = keyText(key, mode);
-  if (value instanceof OptionalNode) {
-    return wrapIf(value.cond, indent, emitEntry(key, value.value, indent, mode));
+  if (isNode(value)) {
+    const position = positionInMap(key);
+    return position === 'entries'
+      ? visitAt(position, value, entriesVisitor(indent), key)
+      : visitAt(position, value, valueVisitor(key, indent, mode), key);
   }
-  if (value instanceof SpreadNode) {
-    return withYamlLines(value.expr, indent);
-  }
-  if (value instanceof WithNode) {
-    return [`${pad}{{- with ${value.expr.toGo()} }}`, `${pad}${k}:${yamlBlock('.', indent + 2)}`, `${pad}{{- end }}`];
-  }
-  if (value instanceof ScalarNode) return [`${pad}${k}: ${json(value.expr)}`];
-  if (value instanceof BlockNode) return [`${pad}${k}:${yamlBlock(value.expr.toGo(), indent + 2)}`];
-  if (isNode(value)) throw new Error(`${value.constructor.name} cannot stand as the value of key ${key}`);
   if (Array.isArray(value)) {
     if (value.length === 0) return [`${pad}${k}: []`];
     return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitItems(value, indent + 2, mode)]);
@@ -69,29 +83,29 @@ function emitMap(map: TreeMap, indent: number, mode: TextMode): string[] {
   return Object.entries(map).flatMap(([key, value]) => emitEntry(key, value, indent, mode));
 }
 
-function emitItems(items: Tree[], indent: number, mode: TextMode): string[] {
+/** Lines for one list item at `indent`, for each kind of node that may be an item. */
+function itemVisitor(indent: number, mode: TextMode): VisitorAt<'item', string[]> {
   const pad = spaces(indent);
-  return items.flatMap((item): string[] => {
-    if (item instanceof OptionalItemNode) return wrapIf(item.cond, indent, emitItem(item.item, indent, mode));
-    if (item instanceof SpliceNode) {
-      return withYamlLines(item.list, indent);
-    }
-    if (item instanceof MapListNode) {
-      return [
-        `${pad}{{- range ${item.variable.toGo()} := ${item.list.toGo()} }}`,
-        ...emitItem(item.item, indent, mode),
-        `${pad}{{- end }}`,
-      ];
-    }
-    return emitItem(item, indent, mode);
-  });
+  return {
+    scalar: (node) => [`${pad}- ${json(node.expr)}`],
+    block: (node) => [`${pad}-${yamlBlock(node.expr.toGo(), indent + 2)}`],
+    optionalItem: (node) => wrapIf(node.cond, indent, emitItem(node.item, indent, mode)),
+    splice: (node) => withYamlLines(node.list, indent),
+    mapList: (node) => [
+      `${pad}{{- range ${node.variable.toGo()} := ${node.list.toGo()} }}`,
+      ...emitItem(node.item, indent, mode),
+      `${pad}{{- end }}`,
+    ],
+  };
+}
+
+function emitItems(items: Tree[], indent: number, mode: TextMode): string[] {
+  return items.flatMap((item) => emitItem(item, indent, mode));
 }
 
 function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
   const pad = spaces(indent);
-  if (item instanceof ScalarNode) return [`${pad}- ${json(item.expr)}`];
-  if (item instanceof BlockNode) return [`${pad}-${yamlBlock(item.expr.toGo(), indent + 2)}`];
-  if (item instanceof Node) throw new Error(`${item.constructor.name} cannot stand as a list item here`);
+  if (isNode(item)) return visitAt('item', item, itemVisitor(indent, mode), 'a list');
   if (Array.isArray(item)) {
     if (item.length === 0) return [`${pad}- []`];
     if (presenceCondition(item) !== true) throw new Error('a list item that is a list must always have content');
@@ -115,6 +129,16 @@ function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
  */
 export function plainYaml(value: TreeMap): string {
   return `${emitMap(value, 0, 'plain').join('\n')}\n`;
+}
+
+/** `{{- define NAME -}}` of a named template, its entries written at column 0 (`include` indents them). */
+export function namedTemplateDefinition(template: NamedTemplate): string {
+  return [
+    `{{- /* ${template.comment} */}}`,
+    `{{- define ${goString(template.name)} -}}`,
+    ...emitMap(template.body, 0, 'template'),
+    '{{- end }}',
+  ].join('\n');
 }
 
 /** First line of every generated template: a Go-template comment, so it renders to nothing. */

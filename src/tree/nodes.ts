@@ -11,11 +11,13 @@ export interface TreeMap {
 }
 
 export abstract class Node {
-  protected readonly brand = 'node';
+  /** Which kind of node this is: what the visitors below dispatch on. */
+  public abstract readonly kind: NodeKind;
 }
 
 /** A whole scalar (or any value) computed from an expression; emitted as `{{ toJson X }}`. */
 export class ScalarNode extends Node {
+  public readonly kind = 'scalar';
   public constructor(public readonly expr: Expr) {
     super();
   }
@@ -23,6 +25,7 @@ export class ScalarNode extends Node {
 
 /** A map or list passed through from values; emitted as `toYaml X | nindent N`. */
 export class BlockNode extends Node {
+  public readonly kind = 'block';
   public constructor(public readonly expr: Expr) {
     super();
   }
@@ -30,6 +33,7 @@ export class BlockNode extends Node {
 
 /** A map entry present only when `cond` is truthy (`{{- if cond }}`). */
 export class OptionalNode extends Node {
+  public readonly kind = 'optional';
   public constructor(
     public readonly cond: Expr,
     public readonly value: Tree,
@@ -43,6 +47,7 @@ export class OptionalNode extends Node {
  * (`{{- with X }} key: {{ toYaml . | nindent N }}{{- end }}`).
  */
 export class WithNode extends Node {
+  public readonly kind = 'with';
   public constructor(public readonly expr: Expr) {
     super();
   }
@@ -53,17 +58,44 @@ export class WithNode extends Node {
  * It sits in a TreeMap under a key made by `spreadKey`, which is never written out.
  */
 export class SpreadNode extends Node {
+  public readonly kind = 'spread';
   public constructor(public readonly expr: Expr) {
     super();
   }
 }
 
 let spreadCount = 0;
-/** A unique placeholder key for a SpreadNode. */
-export const spreadKey = (): string => `\u0000spread-${spreadCount++}`;
+const SPREAD_KEY_PREFIX = '\u0000spread-';
+/**
+ * A unique placeholder key for a node that adds entries to a map (a SpreadNode or an IncludeNode).
+ * Zero-padded, so that keys sorted as text (cdk8s sorts an ApiObject's keys) keep their order.
+ */
+export const spreadKey = (): string => `${SPREAD_KEY_PREFIX}${String(spreadCount++).padStart(8, '0')}`;
+export const isSpreadKey = (key: string): boolean => key.startsWith(SPREAD_KEY_PREFIX);
+
+/**
+ * A named template (`{{- define NAME }}` in _helpers.tpl): entries written once and included by
+ * every object that carries them, as the standard labels are in the official chart. Its body
+ * may use `$` for the chart's root context, which every `include` passes.
+ */
+export interface NamedTemplate {
+  readonly name: string;
+  /** One line for _helpers.tpl: what the entries are and who uses them. */
+  readonly comment: string;
+  readonly body: TreeMap;
+}
+
+/** The entries of a named template, added to a map at this point (`{{- include NAME $ | nindent N }}`). */
+export class IncludeNode extends Node {
+  public readonly kind = 'include';
+  public constructor(public readonly template: NamedTemplate) {
+    super();
+  }
+}
 
 /** A list item present only when `cond` is truthy. */
 export class OptionalItemNode extends Node {
+  public readonly kind = 'optionalItem';
   public constructor(
     public readonly cond: Expr,
     public readonly item: Tree,
@@ -74,6 +106,7 @@ export class OptionalItemNode extends Node {
 
 /** The items of a list from values, spliced into a built-in list at this point. */
 export class SpliceNode extends Node {
+  public readonly kind = 'splice';
   public constructor(public readonly list: Expr) {
     super();
   }
@@ -81,6 +114,7 @@ export class SpliceNode extends Node {
 
 /** One item per element of a list from values (`{{- range $var := LIST }}`). */
 export class MapListNode extends Node {
+  public readonly kind = 'mapList';
   public readonly item: Tree;
   public constructor(
     public readonly list: Expr,
@@ -134,6 +168,75 @@ export interface ChartModel {
   readonly guards: readonly Guard[];
   readonly userTemplates?: UserTemplates;
 }
+
+/** Every kind of node; a switch over `kind` on this union is checked for exhaustiveness. */
+export type AnyNode =
+  | ScalarNode
+  | BlockNode
+  | OptionalNode
+  | WithNode
+  | SpreadNode
+  | IncludeNode
+  | OptionalItemNode
+  | SpliceNode
+  | MapListNode;
+export type NodeKind = AnyNode['kind'];
+type NodeOfKind<K extends NodeKind> = Extract<AnyNode, { kind: K }>;
+
+/**
+ * Where a node may stand: as the value of a key ('value'), in a map as entries of its own under a
+ * spreadKey ('entries'), or as a list item ('item'). The one place that decides it: both
+ * back-ends check a node here before they visit it.
+ */
+export const PLACEMENT = {
+  scalar: ['value', 'item'],
+  block: ['value', 'item'],
+  optional: ['value'],
+  with: ['value'],
+  spread: ['entries'],
+  include: ['entries'],
+  optionalItem: ['item'],
+  splice: ['item'],
+  mapList: ['item'],
+} as const satisfies { readonly [K in NodeKind]: readonly Position[] };
+export type Position = 'value' | 'entries' | 'item';
+
+type KindsAt<P extends Position> = {
+  [K in NodeKind]: P extends (typeof PLACEMENT)[K][number] ? K : never;
+}[NodeKind];
+
+/**
+ * What a back-end does with each kind of node that may stand at position P. A new node kind, once
+ * in PLACEMENT, makes every visitor of its positions fail to compile until it handles the kind.
+ */
+export type VisitorAt<P extends Position, R> = { readonly [K in KindsAt<P>]: (node: NodeOfKind<K>) => R };
+/** What a walk does with every kind of node, wherever it stands. */
+export type NodeVisitor<R> = { readonly [K in NodeKind]: (node: NodeOfKind<K>) => R };
+
+const POSITION_TEXT: Record<Position, string> = {
+  value: 'as the value of a key',
+  entries: 'among the entries of a map',
+  item: 'as a list item',
+};
+
+/** Dispatches `node` to the visitor, after checking that its kind may stand at `position`. */
+export function visitAt<P extends Position, R>(position: P, node: Node, visitor: VisitorAt<P, R>, where: string): R {
+  const any = node as AnyNode;
+  if (!(PLACEMENT[any.kind] as readonly Position[]).includes(position)) {
+    throw new Error(
+      `${/^[aeiou]/.test(any.kind) ? 'an' : 'a'} ${any.kind} node cannot stand ${POSITION_TEXT[position]} (at ${where})`,
+    );
+  }
+  return (visitor as unknown as Record<NodeKind, (n: AnyNode) => R>)[any.kind](any);
+}
+
+export function visitNode<R>(node: Node, visitor: NodeVisitor<R>): R {
+  const any = node as AnyNode;
+  return (visitor as unknown as Record<NodeKind, (n: AnyNode) => R>)[any.kind](any);
+}
+
+/** Where a node in a map stands: keyless entries under a spreadKey, otherwise a key's value. */
+export const positionInMap = (key: string): 'value' | 'entries' => (isSpreadKey(key) ? 'entries' : 'value');
 
 export const isNode = (tree: Tree): tree is Node => tree instanceof Node;
 export const isTreeMap = (tree: Tree): tree is TreeMap =>

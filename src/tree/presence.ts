@@ -4,7 +4,20 @@
  * This module gives the one condition both back-ends use for that.
  */
 import { Expr, or } from '../expr/expr';
-import { MapListNode, OptionalItemNode, OptionalNode, SpliceNode, SpreadNode, Tree, TreeMap, WithNode } from './nodes';
+import { isNode, NodeVisitor, Tree, TreeMap, visitNode } from './nodes';
+
+/** When one part of a collection has content: always (`true`), or when the expression is truthy. */
+const partPresence: NodeVisitor<Expr | true> = {
+  scalar: () => true,
+  block: () => true,
+  optional: (node) => node.cond,
+  with: (node) => node.expr,
+  spread: (node) => node.expr,
+  include: (node) => presenceCondition(node.template.body),
+  optionalItem: (node) => node.cond,
+  splice: (node) => node.list,
+  mapList: (node) => node.list,
+};
 
 /** `true` when the collection always has content; otherwise the expression that says it has. */
 export function presenceCondition(collection: Tree[] | TreeMap): Expr | true {
@@ -12,10 +25,9 @@ export function presenceCondition(collection: Tree[] | TreeMap): Expr | true {
   if (parts.length === 0) return true; // a literal empty collection is rendered as such
   const conds: Expr[] = [];
   for (const part of parts) {
-    if (part instanceof OptionalNode || part instanceof OptionalItemNode) conds.push(part.cond);
-    else if (part instanceof WithNode || part instanceof SpreadNode) conds.push(part.expr);
-    else if (part instanceof SpliceNode || part instanceof MapListNode) conds.push(part.list);
-    else return true;
+    const cond = isNode(part) ? visitNode(part, partPresence) : true;
+    if (cond === true) return true;
+    conds.push(cond);
   }
   return conds.length === 1 ? conds[0] : or(...conds);
 }
