@@ -39,6 +39,7 @@ function valueVisitor(scope: EvalScope): VisitorAt<'value', Evaluated> {
     scalar: (node) => node.expr.eval(scope),
     block: (node) => node.expr.eval(scope),
     optional: (node) => (isTruthy(node.cond.eval(scope)) ? evalEntry(node.value, scope, '') : OMIT),
+    choice: (node) => evalEntry(isTruthy(node.cond.eval(scope)) ? node.whenTrue : node.whenFalse, scope, ''),
     with: (node) => {
       const given = node.expr.eval(scope);
       return isTruthy(given) ? given : OMIT;

@@ -2,9 +2,10 @@
  * The template back-end: a manifest tree becomes Go-template YAML text for `templates/`.
  * Indentation for `nindent` comes from the column being written, never from a constant.
  */
-import { Expr, goString } from '../expr/expr';
+import { Expr, goString, TemplateBindings, withoutOuterParens } from '../expr/expr';
 import {
   ChartModel,
+  ChoiceNode,
   Document,
   Guard,
   isNode,
@@ -17,21 +18,24 @@ import {
   VisitorAt,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
-import { keyText, scalarText, TextMode } from '../tree/yaml-text';
+import { layoutTemplate } from './go-layout';
+import { keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
 
 const spaces = (n: number): string => ' '.repeat(n);
+/** An expression as the pipeline of an action (`if and a b`, not `if (and a b)`). */
+const pipeline = (expr: Expr): string => withoutOuterParens(expr.toGo());
 const json = (expr: Expr): string => `{{ toJson ${expr.toGo()} }}`;
 const yamlBlock = (operand: string, indent: number): string => `{{ toYaml ${operand} | nindent ${indent} }}`;
 
 function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
   if (cond === true) return body;
-  return [`${spaces(indent)}{{- if ${cond.toGo()} }}`, ...body, `${spaces(indent)}{{- end }}`];
+  return [`${spaces(indent)}{{- if ${pipeline(cond)} }}`, ...body, `${spaces(indent)}{{- end }}`];
 }
 
 /** Lines that write a values map or list, when not empty, as YAML at `indent`. */
 function withYamlLines(expr: Expr, indent: number): string[] {
   const pad = spaces(indent);
-  return [`${pad}{{- with ${expr.toGo()} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+  return [`${pad}{{- with ${pipeline(expr)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
 }
 
 /** Lines for `key: value` at `indent`, for each kind of node that may be a key's value. */
@@ -41,9 +45,22 @@ function valueVisitor(key: string, indent: number, mode: TextMode): VisitorAt<'v
   return {
     scalar: (node) => [`${pad}${k}: ${json(node.expr)}`],
     block: (node) => [`${pad}${k}:${yamlBlock(node.expr.toGo(), indent + 2)}`],
-    optional: (node) => wrapIf(node.cond, indent, emitEntry(key, node.value, indent, mode)),
+    optional: (node) => [
+      ...(node.comment ? [`${pad}{{- /* ${node.comment} */}}`] : []),
+      ...wrapIf(node.cond, indent, emitEntry(key, node.value, indent, mode)),
+    ],
+    choice: (node) => {
+      // A choice whose else branch is another choice reads as `else if`.
+      const lines = [`${pad}{{- if ${pipeline(node.cond)} }}`, ...emitEntry(key, node.whenTrue, indent, mode)];
+      let rest: Tree = node.whenFalse;
+      while (rest instanceof ChoiceNode) {
+        lines.push(`${pad}{{- else if ${pipeline(rest.cond)} }}`, ...emitEntry(key, rest.whenTrue, indent, mode));
+        rest = rest.whenFalse;
+      }
+      return [...lines, `${pad}{{- else }}`, ...emitEntry(key, rest, indent, mode), `${pad}{{- end }}`];
+    },
     with: (node) => [
-      `${pad}{{- with ${node.expr.toGo()} }}`,
+      `${pad}{{- with ${pipeline(node.expr)} }}`,
       `${pad}${k}:${yamlBlock('.', indent + 2)}`,
       `${pad}{{- end }}`,
     ],
@@ -55,7 +72,11 @@ function entriesVisitor(indent: number): VisitorAt<'entries', string[]> {
   const pad = spaces(indent);
   return {
     spread: (node) => withYamlLines(node.expr, indent),
-    include: (node) => [`${pad}{{- include ${goString(node.template.name)} $ | nindent ${indent} }}`],
+    // At column 0 (inside another named template) the line's own newline ends the entries.
+    include: (node) =>
+      indent === 0
+        ? [`{{ include ${goString(node.template.name)} $ }}`]
+        : [`${pad}{{- include ${goString(node.template.name)} $ | nindent ${indent} }}`],
   };
 }
 
@@ -76,6 +97,8 @@ function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): st
     if (Object.keys(value).length === 0) return [`${pad}${k}: {}`];
     return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitMap(value, indent + 2, mode)]);
   }
+  const block = typeof value === 'string' ? literalBlock(value, indent + 2, mode) : undefined;
+  if (block) return [`${pad}${k}: ${block.header}`, ...block.lines];
   return [`${pad}${k}: ${scalarText(value, mode)}`];
 }
 
@@ -120,6 +143,8 @@ function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
     else lines.unshift(`${pad}-`);
     return lines;
   }
+  const block = typeof item === 'string' ? literalBlock(item, indent + 2, mode) : undefined;
+  if (block) return [`${pad}- ${block.header}`, ...block.lines];
   return [`${pad}- ${scalarText(item, mode)}`];
 }
 
@@ -133,12 +158,14 @@ export function plainYaml(value: TreeMap): string {
 
 /** `{{- define NAME -}}` of a named template, its entries written at column 0 (`include` indents them). */
 export function namedTemplateDefinition(template: NamedTemplate): string {
-  return [
-    `{{- /* ${template.comment} */}}`,
-    `{{- define ${goString(template.name)} -}}`,
-    ...emitMap(template.body, 0, 'template'),
-    '{{- end }}',
-  ].join('\n');
+  return layoutTemplate(
+    [
+      `{{- /* ${template.comment} */}}`,
+      `{{- define ${goString(template.name)} -}}`,
+      ...emitMap(template.body, 0, 'template'),
+      '{{- end }}',
+    ].join('\n'),
+  );
 }
 
 /** First line of every generated template: a Go-template comment, so it renders to nothing. */
@@ -147,23 +174,30 @@ export function generatedBanner(source: string): string {
 }
 
 export function documentTemplate(doc: Document, source: string): string {
-  const body = emitMap(doc.tree, 0, 'template');
-  if (!doc.each) {
-    const lines = doc.cond ? wrapIf(doc.cond, 0, body) : body;
-    return [generatedBanner(source), ...lines, ''].join('\n');
-  }
-  const perItem = wrapIf(doc.cond ?? true, 0, ['---', ...body]);
-  const lines = [`{{- range ${doc.each.variable.toGo()} := ${doc.each.list.toGo()} }}`, ...perItem, '{{- end }}'];
-  return [generatedBanner(source), ...lines, ''].join('\n');
+  const { written, lines: bindings } = TemplateBindings.collect(() => {
+    const body = emitMap(doc.tree, 0, 'template');
+    if (!doc.each) return doc.cond ? wrapIf(doc.cond, 0, body) : body;
+    const perItem = wrapIf(doc.cond ?? true, 0, ['---', ...body]);
+    return [`{{- range ${doc.each.variable.toGo()} := ${doc.each.list.toGo()} }}`, ...perItem, '{{- end }}'];
+  });
+  return layoutTemplate([generatedBanner(source), ...bindingLines(bindings), ...written, ''].join('\n'));
+}
+
+/** The variables a file computes once, under a comment that says so. */
+function bindingLines(bindings: readonly string[]): string[] {
+  if (bindings.length === 0) return [];
+  return ['{{- /* Computed once for this file. */}}', ...bindings];
 }
 
 export function guardsTemplate(guards: readonly Guard[], source: string): string {
-  const lines = guards.flatMap((guard) => [
-    `{{- if ${guard.when.toGo()} }}`,
-    `{{- fail ${guard.message.toGo()} }}`,
-    '{{- end }}',
-  ]);
-  return [generatedBanner(source), ...lines, ''].join('\n');
+  const { written, lines: bindings } = TemplateBindings.collect(() =>
+    guards.flatMap((guard) => [
+      `{{- if ${pipeline(guard.when)} }}`,
+      `{{- fail ${guard.message.toGo()} }}`,
+      '{{- end }}',
+    ]),
+  );
+  return layoutTemplate([generatedBanner(source), ...bindingLines(bindings), ...written, ''].join('\n'));
 }
 
 function userTemplatesTemplate(list: Expr, source: string): string {

@@ -2,12 +2,13 @@
  * Every file of charts/coder, computed in memory from the TypeScript, the schema and the root
  * Chart.yaml. `npm run build` writes them; the drift test compares them with what is committed.
  */
-import { chartTemplates, generatedBanner } from '../backends/template';
+import { chartTemplates, generatedBanner, namedTemplateDefinition } from '../backends/template';
 import { chartMetaText } from '../chart-meta';
 import { chartSchemaRules, coderChartModel } from '../coder/chart';
 import { notesTemplate } from '../coder/notes';
 import { HELPER_TEMPLATES } from '../expr/expr';
 import { schemaWithRules } from '../values/validate';
+import { ChartModel, namedTemplatesOf } from '../tree/nodes';
 import { valuesReadme } from './values-readme';
 import { valuesYaml } from './values-yaml';
 
@@ -28,12 +29,16 @@ function schemaJson(): string {
   return `${JSON.stringify(withComment, null, 2).replace(/^\{\n\s+/, '{ ')}\n`;
 }
 
-/** templates/_helpers.tpl: the named templates the expressions call through `include`. */
-export function helpersTpl(): string {
+/**
+ * templates/_helpers.tpl: the named templates the manifests include (the labels), then those the
+ * expressions call through `include`.
+ */
+export function helpersTpl(model: ChartModel = coderChartModel()): string {
+  const manifestParts = namedTemplatesOf(model).map(namedTemplateDefinition);
   const defines = Object.entries(HELPER_TEMPLATES).map(
     ([name, body]) => `{{- define ${JSON.stringify(name)} -}}\n${body}\n{{- end -}}`,
   );
-  return [generatedBanner('src/expr/expr.ts'), ...defines, ''].join('\n');
+  return [generatedBanner('src/coder/labels.ts and src/expr/expr.ts'), ...manifestParts, ...defines, ''].join('\n');
 }
 
 const HELMIGNORE = [
@@ -55,8 +60,9 @@ export function chartFiles(): Map<string, string> {
   files.set('values.schema.json', schemaJson());
   files.set('README.md', valuesReadme('schema/values.schema.json'));
   files.set('.helmignore', HELMIGNORE);
-  files.set('templates/_helpers.tpl', helpersTpl());
+  const model = coderChartModel();
+  files.set('templates/_helpers.tpl', helpersTpl(model));
   files.set('templates/NOTES.txt', `${generatedBanner('src/coder/notes.ts')}\n${notesTemplate()}`);
-  for (const [name, text] of chartTemplates(coderChartModel(), CONSTRUCTS)) files.set(`templates/${name}`, text);
+  for (const [name, text] of chartTemplates(model, CONSTRUCTS)) files.set(`templates/${name}`, text);
   return files;
 }

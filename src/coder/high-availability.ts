@@ -6,6 +6,7 @@
  */
 import {
   and,
+  bound,
   concat,
   contains,
   defaultTo,
@@ -25,17 +26,17 @@ import {
   or,
   regexReplaceAll,
   struct,
-  Structure,
   sub,
   ternary,
   toInt,
 } from '../expr/expr';
 import { GoValue } from '../expr/go-semantics';
-import { BlockNode, Guard, OptionalNode } from '../tree/nodes';
+import { BlockNode, ChoiceNode, Guard, OptionalNode, ScalarNode, Tree, TreeMap } from '../tree/nodes';
+import { selectorLabelEntries } from './labels';
 import { SchemaNode } from '../values/schema';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
-import { appName, userEnvValues } from './conditions';
+import { userEnvValues } from './conditions';
 import { coderImage } from './image';
 import { CODER_NAME, CONTAINER_NAME, HTTP_PORT } from './names';
 import {
@@ -56,18 +57,18 @@ const userEnv = (): Expr => valueRef('coder.env');
 /** coder.autoscaling.enable: a HorizontalPodAutoscaler owns the replica count. */
 export const autoscalingOn = (): Expr => valueRef('coder.autoscaling.enable');
 
-/** coder.replicaCount, or with the autoscaler on, its bound `bound`. */
-const replicasOr = (bound: 'minReplicas' | 'maxReplicas'): Expr<number> =>
-  toInt(ternary(valueRef(`coder.autoscaling.${bound}`), valueRef('coder.replicaCount'), autoscalingOn()));
+/** coder.replicaCount, or with the autoscaler on, its `limit` (computed once per template as `$name`). */
+const replicasOr = (limit: 'minReplicas' | 'maxReplicas', name: string): Expr<number> =>
+  bound(name, toInt(ternary(valueRef(`coder.autoscaling.${limit}`), valueRef('coder.replicaCount'), autoscalingOn())));
 
 /** The replicas the chart plans for: coder.replicaCount, or the autoscaler's minimum. */
-export const plannedReplicas = (): Expr<number> => replicasOr('minReplicas');
+export const plannedReplicas = (): Expr<number> => replicasOr('minReplicas', 'plannedReplicas');
 
 /** More than one replica: Coder runs in HA mode and the HA defaults apply. */
 export const isHighlyAvailable = (): Expr<boolean> => gt(plannedReplicas(), lit(1));
 
 /** More than one replica may run at some time: with the autoscaler, its maximum is above 1. */
-export const maySeveralRun = (): Expr<boolean> => gt(replicasOr('maxReplicas'), lit(1));
+export const maySeveralRun = (): Expr<boolean> => gt(replicasOr('maxReplicas', 'mostReplicas'), lit(1));
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
@@ -78,61 +79,71 @@ export const customRelays = (): Expr<boolean> =>
  * `coder.podIPFamily: IPv6`; either one says it. (Truthy, as Go's `or` returns an operand.)
  */
 export const ipv6 = (): Expr =>
-  or(valueRef<boolean>('coder.singleStackIPv6'), eq(valueRef('coder.podIPFamily'), lit('IPv6')));
+  bound('ipv6', or(valueRef<boolean>('coder.singleStackIPv6'), eq(valueRef('coder.podIPFamily'), lit('IPv6'))));
 
 /** `http://$(KUBE_POD_IP):8080`, with the IP in brackets for IPv6 (official issue #27266). */
 export const relayURL = (): Expr<string> =>
   ternary(lit(`http://[$(KUBE_POD_IP)]:${HTTP_PORT}`), lit(`http://$(KUBE_POD_IP):${HTTP_PORT}`), ipv6());
 
-const selectorStructure = (): Structure => ({
-  'app.kubernetes.io/name': appName(),
-  'app.kubernetes.io/instance': release.name,
+/** Prefer one replica per node, matching this release's pods (the official default matched only `coder`). */
+const antiAffinityDefault = (): TreeMap => ({
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      {
+        weight: 100,
+        podAffinityTerm: {
+          labelSelector: { matchLabels: selectorLabelEntries() },
+          topologyKey: 'kubernetes.io/hostname',
+        },
+      },
+    ],
+  },
 });
 
-/** Prefer one replica per node, matching this release's pods (the official default matched only `coder`). */
-const antiAffinityDefault = (): Expr =>
-  struct({
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        {
-          weight: 100,
-          podAffinityTerm: {
-            labelSelector: { matchLabels: selectorStructure() },
-            topologyKey: 'kubernetes.io/hostname',
-          },
-        },
-      ],
-    },
-  });
-
 /** Spread evenly over zones, then nodes; ScheduleAnyway keeps pods schedulable on small clusters. */
-const topologySpreadDefault = (): Expr =>
-  struct(
-    ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: selectorStructure() },
-    })),
-  );
+const topologySpreadDefault = (): Tree[] =>
+  ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selectorLabelEntries() },
+  }));
 
 /** Surge one new replica before taking an old one down: a rollout never drops below replicaCount. */
-const rollingUpdateDefault = (): Expr =>
-  struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+const rollingUpdateDefault = (): TreeMap => ({
+  type: 'RollingUpdate',
+  rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+});
+
+/** The user's value when given, else the chart's default written out as YAML. */
+const userOr = (user: Expr, fallback: Tree): ChoiceNode =>
+  new ChoiceNode(not(empty(user)), new BlockNode(user), fallback);
 
 /** The user's value when given; else, in HA mode and when switched on, the chart's default. */
-function userOrHighAvailabilityDefault(userPath: ValuePath, enabled: Expr, fallback: Expr): OptionalNode {
+function userOrHighAvailabilityDefault(
+  userPath: ValuePath,
+  enabled: Expr,
+  fallback: Tree,
+  comment: string,
+): OptionalNode {
   const user = valueRef(userPath);
-  return new OptionalNode(
-    or(not(empty(user)), and(isHighlyAvailable(), enabled)),
-    new BlockNode(defaultTo(fallback, user)),
-  );
+  return new OptionalNode(or(not(empty(user)), and(isHighlyAvailable(), enabled)), userOr(user, fallback), comment);
 }
 
 export const affinityField = (): OptionalNode =>
-  userOrHighAvailabilityDefault('coder.affinity', ha('antiAffinity'), antiAffinityDefault());
+  userOrHighAvailabilityDefault(
+    'coder.affinity',
+    ha('antiAffinity'),
+    antiAffinityDefault(),
+    "coder.affinity, or with several replicas the chart's default: one replica per node where possible.",
+  );
 export const topologySpreadField = (): OptionalNode =>
-  userOrHighAvailabilityDefault('coder.topologySpreadConstraints', ha('topologySpread'), topologySpreadDefault());
+  userOrHighAvailabilityDefault(
+    'coder.topologySpreadConstraints',
+    ha('topologySpread'),
+    topologySpreadDefault(),
+    "coder.topologySpreadConstraints, or with several replicas the chart's default: even over zones, then nodes.",
+  );
 
 // ---- Coder version upgrades --------------------------------------------------------------------
 
@@ -154,15 +165,18 @@ export const changesCoderVersion = (): Expr => {
  * serving while the new version migrates. With one replica, the single old pod stays up until
  * its replacement is ready.
  */
-const minimalDowntimeRollout = (): Expr =>
-  ternary(
-    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: sub(plannedReplicas(), lit(1)) } }),
-    struct({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
+const minimalDowntimeRollout = (): ChoiceNode =>
+  new ChoiceNode(
     isHighlyAvailable(),
+    {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 0, maxUnavailable: new ScalarNode(sub(plannedReplicas(), lit(1))) },
+    },
+    rollingUpdateDefault(),
   );
 
 /** Coder's "scale to zero": every old replica stops before the new version starts. */
-const cutoverRollout = (): Expr => struct({ type: 'Recreate' });
+const cutoverRollout = (): TreeMap => ({ type: 'Recreate' });
 
 const versionUpgradeWanted = (): Expr => and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion());
 
@@ -172,14 +186,15 @@ const versionUpgradeWanted = (): Expr => and(ne(ha('versionUpgrade'), lit('rolli
  */
 export const strategyField = (): OptionalNode => {
   const user = valueRef('coder.strategy');
-  const chartDefault = ternary(
-    ternary(cutoverRollout(), minimalDowntimeRollout(), eq(ha('versionUpgrade'), lit('cutover'))),
-    rollingUpdateDefault(),
-    versionUpgradeWanted(),
+  const versionUpgrade = new ChoiceNode(
+    eq(ha('versionUpgrade'), lit('cutover')),
+    cutoverRollout(),
+    minimalDowntimeRollout(),
   );
   return new OptionalNode(
     or(not(empty(user)), versionUpgradeWanted(), and(isHighlyAvailable(), ha('rollingUpdate'))),
-    new BlockNode(defaultTo(chartDefault, user)),
+    userOr(user, new ChoiceNode(versionUpgradeWanted(), versionUpgrade, rollingUpdateDefault())),
+    'coder.strategy; else for a new Coder version the versionUpgrade rollout; else with several replicas surge-only.',
   );
 };
 

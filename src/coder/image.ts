@@ -1,11 +1,14 @@
 /** The coderd image reference, shared by the Deployment and the version-upgrade rollout. */
-import { concat, defaultTo, lit } from '../expr/expr';
+import { bound, concat, defaultTo, lit } from '../expr/expr';
 import { chart, valueRef } from '../values/refs';
 
 /** `repo:tag`, the tag defaulting to `v<appVersion>` so that an install from git works as is. */
 export const coderImage = () =>
-  concat(
-    valueRef<string>('coder.image.repo'),
-    lit(':'),
-    defaultTo(concat(lit('v'), chart.appVersion), valueRef<string>('coder.image.tag')),
+  bound(
+    'coderImage',
+    concat(
+      valueRef<string>('coder.image.repo'),
+      lit(':'),
+      defaultTo(concat(lit('v'), chart.appVersion), valueRef<string>('coder.image.tag')),
+    ),
   );

@@ -1,6 +1,6 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
-import { concat, defaultTo, Expr, hasKey, lit, omit, or } from '../expr/expr';
-import { Guard, SpreadNode, spreadKey } from '../tree/nodes';
+import { concat, defaultTo, Expr, hasKey, lit, or } from '../expr/expr';
+import { Guard, IncludeNode, NamedTemplate, ScalarNode, SpreadNode, spreadKey, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
@@ -11,12 +11,14 @@ import { NOTHING, ruleGuard, valueAt } from './schema-rules';
  * DO NOT ADD, REMOVE OR RENAME SELECTOR LABELS. A Deployment's selector is immutable: any change
  * makes `helm upgrade` from an existing release (ours or the official chart's) fail.
  */
-export function selectorLabels(tokens: TokenRegistry): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': tokens.scalar(appName()),
-    'app.kubernetes.io/instance': tokens.scalar(release.name),
-  };
-}
+const SELECTOR_LABELS: NamedTemplate = {
+  name: 'coder-ha.selectorLabels',
+  comment: 'The labels that tie coderd pods to their Deployment, Services, PDB and NetworkPolicy; immutable.',
+  body: {
+    'app.kubernetes.io/name': new ScalarNode(appName()),
+    'app.kubernetes.io/instance': new ScalarNode(release.name),
+  },
+};
 
 /** The keys of the official chart's standard labels. */
 export const STANDARD_LABEL_KEYS = [
@@ -29,25 +31,31 @@ export const STANDARD_LABEL_KEYS = [
 ] as const;
 
 /** The standard labels that say which chart and release made an object, without the selector labels. */
-function provenanceLabels(tokens: TokenRegistry) {
-  return {
-    'helm.sh/chart': tokens.scalar(concat(chart.name, lit('-'), chart.version)),
-    'app.kubernetes.io/part-of': 'coder',
-    'app.kubernetes.io/version': tokens.scalar(chart.appVersion),
-    'app.kubernetes.io/managed-by': tokens.scalar(release.service),
-  };
+const chartLabel = () => new ScalarNode(concat(chart.name, lit('-'), chart.version));
+const releaseLabels = () => ({
+  'app.kubernetes.io/part-of': 'coder',
+  'app.kubernetes.io/version': new ScalarNode(chart.appVersion),
+  'app.kubernetes.io/managed-by': new ScalarNode(release.service),
+});
+
+/** The official chart's standard labels, in its order: helm.sh/chart, the selector labels, the rest. */
+const STANDARD_LABELS: NamedTemplate = {
+  name: 'coder-ha.labels',
+  comment: 'The standard labels of every object the chart makes (the selector labels among them).',
+  body: { 'helm.sh/chart': chartLabel(), [spreadKey()]: new IncludeNode(SELECTOR_LABELS), ...releaseLabels() },
+};
+
+/** The selector labels, as entries of a labels or matchLabels map. */
+export function selectorLabels(tokens: TokenRegistry): Record<string, string> {
+  return { [spreadKey()]: tokens.node(new IncludeNode(SELECTOR_LABELS)) };
 }
 
-/** The official chart's standard labels (selector labels included). */
+/** The selector labels, as entries of a map in a tree (a default's labelSelector). */
+export const selectorLabelEntries = (): TreeMap => ({ [spreadKey()]: new IncludeNode(SELECTOR_LABELS) });
+
+/** The official chart's standard labels (selector labels included), as entries of a labels map. */
 export function standardLabels(tokens: TokenRegistry): Record<string, string> {
-  const { 'helm.sh/chart': chartLabel, ...provenance } = provenanceLabels(tokens);
-  // The official chart's order: helm.sh/chart, the selector labels, then the rest.
-  const labels: Record<(typeof STANDARD_LABEL_KEYS)[number], string> = {
-    'helm.sh/chart': chartLabel,
-    ...(selectorLabels(tokens) as Record<'app.kubernetes.io/name' | 'app.kubernetes.io/instance', string>),
-    ...provenance,
-  };
-  return labels;
+  return { [spreadKey()]: tokens.node(new IncludeNode(STANDARD_LABELS)) };
 }
 
 /**
@@ -58,10 +66,12 @@ export function standardLabels(tokens: TokenRegistry): Record<string, string> {
  * stop the disruption budget from allowing any eviction while it exists.
  */
 export function auxiliaryPodLabels(tokens: TokenRegistry, component: string): Record<string, string> {
+  const node = (tree: ScalarNode | string) => (typeof tree === 'string' ? tree : tokens.node(tree));
   return {
     'app.kubernetes.io/instance': tokens.scalar(release.name),
     'app.kubernetes.io/component': component,
-    ...provenanceLabels(tokens),
+    'helm.sh/chart': node(chartLabel()),
+    ...Object.fromEntries(Object.entries(releaseLabels()).map(([key, value]) => [key, node(value)])),
   };
 }
 
@@ -69,14 +79,14 @@ export function auxiliaryPodLabels(tokens: TokenRegistry, component: string): Re
 export const userMap = (path: ValuePath): Expr => defaultTo(lit({}), valueRef(path));
 
 /**
- * The standard labels plus the user's labels from `userLabelsPath`. A guard (below) refuses user
- * labels that would replace the chart's own, so the `omit` only keeps the template well-formed.
+ * The standard labels plus the user's labels from `userLabelsPath`. A guard (below, and the same
+ * rule in the schema) refuses user labels that would replace the chart's own before anything is
+ * rendered, so the user's map is written as it is.
  */
 export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: ValuePath): Record<string, string> {
-  const standard = standardLabels(tokens);
   return {
-    ...standard,
-    [spreadKey()]: tokens.node(new SpreadNode(omit(userMap(userLabelsPath), ...Object.keys(standard)))),
+    ...standardLabels(tokens),
+    [spreadKey()]: tokens.node(new SpreadNode(valueRef(userLabelsPath))),
   };
 }
 

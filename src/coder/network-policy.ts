@@ -7,7 +7,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { empty, not } from '../expr/expr';
-import { BlockNode, Document, OptionalItemNode, OptionalNode, TreeMap } from '../tree/nodes';
+import { BlockNode, Document, OptionalItemNode, OptionalNode, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
@@ -48,7 +48,7 @@ export class CoderNetworkPolicy extends Construct {
     const testPod = {
       podSelector: {
         matchLabels: {
-          'app.kubernetes.io/instance': (podSelector.matchLabels as TreeMap)['app.kubernetes.io/instance'],
+          'app.kubernetes.io/instance': new ScalarNode(release.name),
           'app.kubernetes.io/component': MESH_TEST_COMPONENT,
         },
       },

@@ -52,6 +52,88 @@ export abstract class Expr<T extends GoValue = GoValue> {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The template variables a template file binds once at its top (`{{- $name := EXPR }}`), collected
+ * while the file is written: a Bound expression used in the file reads its variable instead of
+ * computing again. Outside such a file (a named template, NOTES.txt) it is written in full.
+ */
+export class TemplateBindings {
+  private readonly bound = new Map<string, { go: string; line: string }>();
+  private static current: TemplateBindings | undefined;
+
+  /** Runs `write` with these bindings collecting; returns what it wrote and the binding lines. */
+  public static collect<R>(write: () => R): { written: R; lines: string[] } {
+    const outer = TemplateBindings.current;
+    const bindings = new TemplateBindings();
+    TemplateBindings.current = bindings;
+    try {
+      const written = write();
+      return { written, lines: [...bindings.bound.values()].map((binding) => binding.line) };
+    } finally {
+      TemplateBindings.current = outer;
+    }
+  }
+
+  public static reference(bound: Bound): string {
+    const bindings = TemplateBindings.current;
+    if (!bindings) return bound.inner.toGo();
+    const known = bindings.bound.get(bound.name);
+    // Its own expression first: a binding that uses another comes after it.
+    const go = known?.go ?? bound.inner.toGo();
+    if (known && known.go !== go) throw new Error(`two expressions want the template variable $${bound.name}`);
+    if (!known) bindings.bound.set(bound.name, { go, line: `{{- $${bound.name} := ${withoutOuterParens(go)} }}` });
+    return `$${bound.name}`;
+  }
+}
+
+/** `(f a b)` → `f a b` when the parentheses enclose the whole pipeline. */
+export function withoutOuterParens(go: string): string {
+  if (!go.startsWith('(') || !go.endsWith(')')) return go;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < go.length; i++) {
+    const c = go[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0 && i < go.length - 1) return go;
+  }
+  return go.slice(1, -1);
+}
+
+/**
+ * A value computed once per template file under a readable name (`$envNames`), wherever the file
+ * uses it. Only for expressions of values, the release and the chart: they mean the same at the
+ * top of the file as where they are used.
+ */
+export class Bound<T extends GoValue = GoValue> extends Expr<T> {
+  public constructor(
+    public readonly name: string,
+    public readonly inner: Expr<T>,
+  ) {
+    super();
+    if (!IDENTIFIER.test(name)) throw new Error(`not a template variable name: ${name}`);
+  }
+  public eval(scope: EvalScope): T {
+    return this.inner.eval(scope);
+  }
+  public toGo(): string {
+    return TemplateBindings.reference(this);
+  }
+}
+
+/** `expr`, computed once per template file as `$name`. */
+export const bound = <T extends GoValue>(name: string, expr: Expr<T>): Expr<T> => new Bound(name, expr);
+
+/** The variable name for something about the list at a values path: coder.volumeMounts → volumeMount + suffix. */
+function listBindingName(list: Expr, suffix: string): string | undefined {
+  if (!(list instanceof Ref) || list.root !== 'Values') return undefined;
+  const last = list.path[list.path.length - 1].replace(/s$/, '');
+  return `${last}${suffix}`;
+}
+
 /** A Go string literal; JSON's escapes are a subset of Go's, so JSON quoting is exact. */
 export function goString(text: string): string {
   return JSON.stringify(text);
@@ -255,7 +337,10 @@ export const gt = (a: Expr<number>, b: Expr<number>): Expr<boolean> =>
  * The `name` of every item of a list of maps (an env list), as a list of strings.
  * Go has no map-over-list expression, so a helper template collects them as JSON.
  */
-export const namesOf = (list: Expr): Expr<GoValue[]> => new NamesOf(list);
+export const namesOf = (list: Expr): Expr<GoValue[]> => {
+  const name = listBindingName(list, 'Names');
+  return name ? bound(name, new NamesOf(list)) : new NamesOf(list);
+};
 
 class NamesOf extends Expr<GoValue[]> {
   public constructor(private readonly list: Expr) {
@@ -512,7 +597,10 @@ class JoinEach extends Expr<string> {
 }
 
 /** The string `value` of each item of an env list, by name (items with `valueFrom` are left out). */
-export const envValues = (list: Expr): Expr => new EnvValues(list);
+export const envValues = (list: Expr): Expr => {
+  const name = listBindingName(list, 'Values');
+  return name ? bound(name, new EnvValues(list)) : new EnvValues(list);
+};
 
 class EnvValues extends Expr {
   public constructor(private readonly list: Expr) {

@@ -37,6 +37,24 @@ export class OptionalNode extends Node {
   public constructor(
     public readonly cond: Expr,
     public readonly value: Tree,
+    /** Why the entry is there, for a reader of the template (a comment line above it). */
+    public readonly comment?: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A key's value chosen by a condition: `whenTrue` when `cond` is truthy, else `whenFalse`
+ * (`{{- if cond }} key: … {{- else }} key: … {{- end }}`), so that a default is written as the
+ * YAML it is rather than as an expression that builds it.
+ */
+export class ChoiceNode extends Node {
+  public readonly kind = 'choice';
+  public constructor(
+    public readonly cond: Expr,
+    public readonly whenTrue: Tree,
+    public readonly whenFalse: Tree,
   ) {
     super();
   }
@@ -174,6 +192,7 @@ export type AnyNode =
   | ScalarNode
   | BlockNode
   | OptionalNode
+  | ChoiceNode
   | WithNode
   | SpreadNode
   | IncludeNode
@@ -192,6 +211,7 @@ export const PLACEMENT = {
   scalar: ['value', 'item'],
   block: ['value', 'item'],
   optional: ['value'],
+  choice: ['value'],
   with: ['value'],
   spread: ['entries'],
   include: ['entries'],
@@ -241,3 +261,43 @@ export const positionInMap = (key: string): 'value' | 'entries' => (isSpreadKey(
 export const isNode = (tree: Tree): tree is Node => tree instanceof Node;
 export const isTreeMap = (tree: Tree): tree is TreeMap =>
   typeof tree === 'object' && tree !== null && !Array.isArray(tree) && !(tree instanceof Node);
+
+/** The trees a node holds (an optional entry's value, a named template's body …). */
+const childrenOf: NodeVisitor<Tree[]> = {
+  scalar: () => [],
+  block: () => [],
+  optional: (node) => [node.value],
+  choice: (node) => [node.whenTrue, node.whenFalse],
+  with: () => [],
+  spread: () => [],
+  include: (node) => [node.template.body],
+  optionalItem: (node) => [node.item],
+  splice: () => [],
+  mapList: (node) => [node.item],
+};
+
+/** Calls `visit` for every node in `tree`, parents before children, in document order. */
+export function forEachNode(tree: Tree, visit: (node: AnyNode) => void): void {
+  if (isNode(tree)) {
+    visit(tree as AnyNode);
+    for (const child of visitNode(tree, childrenOf)) forEachNode(child, visit);
+  } else if (Array.isArray(tree)) {
+    for (const item of tree) forEachNode(item, visit);
+  } else if (isTreeMap(tree)) {
+    for (const value of Object.values(tree)) forEachNode(value, visit);
+  }
+}
+
+/** Every named template the documents include, directly or through another, once each. */
+export function namedTemplatesOf(model: ChartModel): NamedTemplate[] {
+  const found = new Map<string, NamedTemplate>();
+  for (const doc of model.documents) {
+    forEachNode(doc.tree, (node) => {
+      if (node.kind !== 'include') return;
+      const known = found.get(node.template.name);
+      if (known && known !== node.template) throw new Error(`two named templates are called ${node.template.name}`);
+      found.set(node.template.name, node.template);
+    });
+  }
+  return [...found.values()];
+}

@@ -32,3 +32,26 @@ export function scalarText(value: null | boolean | number | string, mode: TextMo
 export function keyText(key: string, mode: TextMode): string {
   return scalarText(key, mode);
 }
+
+/**
+ * A multi-line string as a YAML literal block (`|` keeps its one final newline, `|-` means none),
+ * its lines at `indent`; undefined when a block cannot carry it exactly (leading or trailing
+ * spaces on a line, several final newlines, carriage returns, tabs), so it stays quoted.
+ */
+export function literalBlock(
+  text: string,
+  indent: number,
+  mode: TextMode,
+): { header: string; lines: string[] } | undefined {
+  if (!text.includes('\n') || /\r|\t/.test(text)) return undefined;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (body.endsWith('\n') || body.startsWith(' ')) return undefined;
+  const lines = body.split('\n');
+  if (lines.some((line) => line !== line.trimEnd())) return undefined;
+  const pad = ' '.repeat(indent);
+  const write = (line: string) => (mode === 'template' ? escapeTemplateBraces(line) : line);
+  return {
+    header: text.endsWith('\n') ? '|' : '|-',
+    lines: lines.map((line) => (line === '' ? '' : `${pad}${write(line)}`)),
+  };
+}

@@ -57,7 +57,7 @@ export function writeModelChart(model: ChartModel, defaults: object = {}): strin
     dump({ apiVersion: 'v2', name: 'probe', version: '1.2.3', appVersion: '4.5.6' }),
   );
   writeFileSync(join(dir, 'values.yaml'), dump(defaults));
-  writeFileSync(join(dir, 'templates', '_helpers.tpl'), helpersTpl());
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), helpersTpl(model));
   for (const [name, text] of chartTemplates(model, 'a test')) writeFileSync(join(dir, 'templates', name), text);
   return dir;
 }

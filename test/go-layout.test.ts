@@ -1,0 +1,56 @@
+/** The layout of generated templates: short lines, the same template to Helm. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { layoutLine, MAX_LINE } from '../src/backends/go-layout';
+import { CHART_DIR } from '../src/paths';
+
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? templateFiles(path) : [path];
+  });
+}
+
+test(`no line of the chart's templates is longer than ${MAX_LINE} characters`, () => {
+  const long = templateFiles(join(CHART_DIR, 'templates'))
+    .filter((file) => !file.endsWith('NOTES.txt'))
+    .flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.length > MAX_LINE)
+        .map((line) => `${file}: ${line.slice(0, 80)}…`),
+    );
+  expect(long).toEqual([]);
+});
+
+test('a short line is left as it is', () => {
+  expect(layoutLine('  name: {{ toJson $.Release.Name }}')).toEqual(['  name: {{ toJson $.Release.Name }}']);
+});
+
+test('a long condition puts its function on the first line and one argument per line', () => {
+  const condition = Array.from({ length: 6 }, (_, i) => `(not (empty $.Values.coder.someFairlyLongKeyName${i}))`);
+  const lines = layoutLine(`  {{- if (and ${condition.join(' ')}) }}`);
+  expect(lines[0]).toBe('  {{- if and');
+  expect(lines.slice(1, -1)).toEqual(condition.slice(0, -1).map((c) => `      ${c}`));
+  expect(lines[lines.length - 1]).toBe(`      ${condition[5]} }}`);
+  for (const line of lines) expect(line.length).toBeLessThanOrEqual(MAX_LINE);
+});
+
+test('a long string is cut into pieces that print joins again, and a pipeline stage stays at the end', () => {
+  const message = 'word '.repeat(60).trim();
+  const lines = layoutLine(`{{- fail ${JSON.stringify(message)} }}`);
+  expect(lines[0]).toBe('{{- fail');
+  expect(lines[1]).toBe('    (print');
+  const pieces = lines.slice(2).map((line) => JSON.parse(line.trim().replace(/\)* ?(\}\})?$/, '')) as string);
+  expect(pieces.join('')).toBe(message);
+
+  const piped = layoutLine(`  key:{{ toYaml (default (dict ${'"k" "v" '.repeat(20)}) $.Values.x) | nindent 4 }}`);
+  expect(piped[piped.length - 1]).toMatch(/\$\.Values\.x\) \| nindent 4 \}\}$/);
+});
+
+test('dict keys and values stay in pairs', () => {
+  const entries = Array.from({ length: 8 }, (_, i) => `"someKey${i}" (printf "%s" $.Values.coder.value${i})`);
+  const lines = layoutLine(`{{ toJson (dict ${entries.join(' ')}) }}`);
+  expect(lines.slice(0, 2)).toEqual(['{{ toJson', '    (dict']);
+  expect(lines.slice(2).map((line) => line.trim().replace(/\) \}\}$/, ''))).toEqual(entries);
+});
