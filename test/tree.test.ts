@@ -2,7 +2,8 @@
 import { lit } from '../src/expr/expr';
 import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
 import { renderDocument } from '../src/backends/concrete';
-import { scopeFor } from '../src/render';
+import { renderManifests, scopeFor } from '../src/render';
+import { conventionalOrder } from '../src/tree/key-order';
 import {
   IncludeNode,
   OptionalNode,
@@ -110,5 +111,29 @@ describe('where a node may stand (one table, both back-ends)', () => {
       splice: () => 1,
     };
     expect(Object.keys(partial)).not.toContain('mapList');
+  });
+});
+
+describe('key order', () => {
+  test('name and namespace first, a pod template last, whatever order the construct gave', () => {
+    const ordered = conventionalOrder({
+      kind: 'Deployment',
+      metadata: { labels: { a: 'b' }, namespace: 'ns', name: 'coder' },
+      spec: { template: { spec: { containers: [{ image: 'x', name: 'c' }] } }, strategy: {}, replicas: 1 },
+    });
+    expect(JSON.stringify(ordered)).toBe(
+      '{"kind":"Deployment","metadata":{"name":"coder","namespace":"ns","labels":{"a":"b"}},' +
+        '"spec":{"strategy":{},"replicas":1,"template":{"spec":{"containers":[{"name":"c","image":"x"}]}}}}',
+    );
+  });
+
+  test('every object the chart renders starts its metadata and its containers with the name', () => {
+    const values = { coder: { replicaCount: 3, env: [{ name: 'CODER_PG_CONNECTION_URL', value: 'postgres://db' }] } };
+    for (const manifest of renderManifests([values], { releaseName: 'coder', namespace: 'coder' })) {
+      const object = manifest as { metadata: object; spec?: { template?: { spec: { containers: object[] } } } };
+      expect(Object.keys(object.metadata)[0]).toBe('name');
+      for (const container of object.spec?.template?.spec.containers ?? [])
+        expect(Object.keys(container)[0]).toBe('name');
+    }
   });
 });

@@ -2,6 +2,7 @@
 import { SchemaRule } from '../values/validate';
 import { App, Chart } from 'cdk8s';
 import { ChartModel } from '../tree/nodes';
+import { conventionalOrder } from '../tree/key-order';
 import { TokenRegistry } from '../tree/tokens';
 import { valueRef } from '../values/refs';
 import { CoderDeployment } from './deployment';
@@ -62,7 +63,7 @@ export class CoderTemplateChart extends Chart {
       throw new Error(`tokens ${unresolved.join(', ')} were handed to constructs but never reached the output`);
     }
     return {
-      documents,
+      documents: documents.map((doc) => ({ ...doc, tree: conventionalOrder(doc.tree) })),
       guards: [
         ...envGuards(),
         ...highAvailabilityGuards(clusterAccessURL()),
