@@ -137,6 +137,9 @@ export const affinityField = (): OptionalNode =>
     antiAffinityDefault(),
     "coder.affinity, or with several replicas the chart's default: one replica per node where possible.",
   );
+/** The chart's own spread (zones, then nodes) applies: several replicas, and the switch on. */
+export const defaultSpreadWanted = (): Expr => and(isHighlyAvailable(), ha('topologySpread'));
+
 export const topologySpreadField = (): OptionalNode =>
   userOrHighAvailabilityDefault(
     'coder.topologySpreadConstraints',

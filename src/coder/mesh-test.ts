@@ -5,7 +5,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { and, concat, intString, lit, ternary } from '../expr/expr';
+import { and, concat, Expr, intString, lit, ternary } from '../expr/expr';
 import { Document, ScalarNode, TreeMap } from '../tree/nodes';
 import { TokenRegistry } from '../tree/tokens';
 import { release, under, valueRef } from '../values/refs';
@@ -16,6 +16,9 @@ import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
 
 /** The `app.kubernetes.io/component` of the `helm test` Pod (the NetworkPolicy admits it). */
 export const MESH_TEST_COMPONENT = 'test-mesh';
+
+/** The `helm test` Pod exists: it is on, and the headless Service it resolves replicas through too. */
+export const meshTestWanted = (): Expr => and(test('enable'), valueRef('coder.headlessService.enable'));
 
 const test = under('coder.helmTest');
 
@@ -85,7 +88,7 @@ export class CoderMeshTest extends Construct {
     const env = (name: string, value: ScalarNode | string): TreeMap => ({ name, value });
     return {
       file: 'tests/test-mesh.yaml',
-      cond: and(test('enable'), valueRef('coder.headlessService.enable')),
+      cond: meshTestWanted(),
       tree: {
         ...tree,
         spec: {

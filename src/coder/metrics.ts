@@ -22,7 +22,7 @@ const METRICS_COMPONENT = { 'app.kubernetes.io/component': 'metrics' };
 
 const metrics = under('coder.metrics');
 export const metricsWanted = () => metrics('enable');
-const serviceMonitorWanted = () => and(metrics('enable'), metrics('serviceMonitor.enable'));
+export const serviceMonitorWanted = () => and(metrics('enable'), metrics('serviceMonitor.enable'));
 
 /** A ServiceMonitor endpoint field, set only when its value is not empty (else Prometheus' default). */
 const durationField = (key: 'interval' | 'scrapeTimeout'): OptionalNode => {

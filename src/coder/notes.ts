@@ -3,84 +3,103 @@
  * (replicas, relay mode, Postgres source, disruption budget, spread) and the `helm test` command.
  * Conditions are the constructs' own expressions, so the notes cannot disagree with the manifests.
  */
-import { empty, not } from '../expr/expr';
-import { valueRef } from '../values/refs';
-import { CODER_NAME, PROMETHEUS_PORT } from './names';
+import { empty, Expr, not, or, TemplateBindings, withoutOuterParens } from '../expr/expr';
+import { release, valueRef } from '../values/refs';
+import { layoutTemplate } from '../backends/go-layout';
+import { CODER_NAME, HTTP_PORT, PROMETHEUS_PORT } from './names';
 import {
   autoscalingOn,
   customRelays,
+  defaultSpreadWanted,
   ipv6,
   isHighlyAvailable,
   plannedReplicas,
   podDisruptionBudgetWanted,
   postgresInEnv,
 } from './high-availability';
-import { METRICS_SERVICE_NAME, metricsWanted } from './metrics';
+import { meshTestWanted } from './mesh-test';
+import { METRICS_SERVICE_NAME, metricsWanted, serviceMonitorWanted } from './metrics';
 
-const when = (cond: { toGo(): string }): string => `{{- if ${cond.toGo()} }}`;
+const when = (cond: Expr): string => `{{- if ${withoutOuterParens(cond.toGo())} }}`;
+const orElseWhen = (cond: Expr): string => `{{- else if ${withoutOuterParens(cond.toGo())} }}`;
+/** A value written into the text. */
+const show = (expr: Expr): string => `{{ ${withoutOuterParens(expr.toGo())} }}`;
+const inline = (cond: Expr, text: string, otherwise = ''): string =>
+  `{{ if ${withoutOuterParens(cond.toGo())} }}${text}${otherwise ? `{{ else }}${otherwise}` : ''}{{ end }}`;
 
 export function notesTemplate(): string {
+  const { written, lines } = TemplateBindings.collect(notesText);
+  const bindings = lines.length > 0 ? ['{{- /* Computed once for these notes. */}}', ...lines] : [];
+  return layoutTemplate([...bindings, written].join('\n'));
+}
+
+function notesText(): string {
   const userAffinity = not(empty(valueRef('coder.affinity')));
   const userSpread = not(empty(valueRef('coder.topologySpreadConstraints')));
+  const namespace = show(release.namespace);
   return [
-    `Coder {{ .Chart.AppVersion }} is deployed as release "{{ .Release.Name }}" in namespace "{{ .Release.Namespace }}".`,
+    `Coder {{ .Chart.AppVersion }} is deployed as release "${show(release.name)}" in namespace "${namespace}".`,
     '',
-    `Replicas: {{ if ${autoscalingOn().toGo()} }}{{ .Values.coder.autoscaling.minReplicas }} to {{ .Values.coder.autoscaling.maxReplicas }}, set by the HorizontalPodAutoscaler{{ else }}{{ .Values.coder.replicaCount }}{{ end }}`,
+    `Replicas: ${inline(
+      autoscalingOn(),
+      `${show(valueRef('coder.autoscaling.minReplicas'))} to ${show(valueRef('coder.autoscaling.maxReplicas'))}, set by the HorizontalPodAutoscaler`,
+      show(valueRef('coder.replicaCount')),
+    )}`,
     when(isHighlyAvailable()),
     '  High availability: the replicas form one cluster through the shared Postgres.',
     `{{- else if eq ${plannedReplicas().toGo()} 0 }}`,
     '  Scaled to zero: no coderd runs. Raise coder.replicaCount to start Coder again.',
     '{{- else }}',
     '  Single replica. To run highly available, point CODER_PG_CONNECTION_URL at an external Postgres,',
-    '  then: helm upgrade {{ .Release.Name }} <chart> --reuse-values --set coder.replicaCount=3',
+    `  then: helm upgrade ${show(release.name)} <chart> --reuse-values --set coder.replicaCount=3`,
     '{{- end }}',
     '',
     when(customRelays()),
     'Relays: custom (CODER_DERP_SERVER_ENABLE is off): no relay URL is set; replicas meet through Postgres.',
     '{{- else }}',
-    `Relays: embedded; each replica is reached by the others at {{ if ${ipv6().toGo()} }}http://[<pod IP>]:8080{{ else }}http://<pod IP>:8080{{ end }}.`,
+    `Relays: embedded; each replica is reached by the others at ${inline(ipv6(), `http://[<pod IP>]:${HTTP_PORT}`, `http://<pod IP>:${HTTP_PORT}`)}.`,
     '{{- end }}',
     '',
     when(postgresInEnv()),
     'Postgres: CODER_PG_CONNECTION_URL from coder.env.',
-    `{{- else if .Values.coder.envFrom }}`,
+    orElseWhen(valueRef('coder.envFrom')),
     'Postgres: expected from coder.envFrom (CODER_PG_CONNECTION_URL).',
     '{{- else }}',
     'Postgres: built-in (not for production, and never for more than one replica).',
     '{{- end }}',
     '',
     when(podDisruptionBudgetWanted()),
-    'Disruptions: a PodDisruptionBudget lets at most {{ .Values.coder.highAvailability.podDisruptionBudget.maxUnavailable }} replica(s) go down at once.',
+    `Disruptions: a PodDisruptionBudget lets at most ${show(valueRef('coder.highAvailability.podDisruptionBudget.maxUnavailable'))} replica(s) go down at once.`,
     '{{- else }}',
     'Disruptions: no PodDisruptionBudget (it is created when replicaCount is above 1).',
     '{{- end }}',
-    `{{- if or ${userAffinity.toGo()} ${userSpread.toGo()} }}`,
+    when(or(userAffinity, userSpread)),
     'Placement: your own coder.affinity / coder.topologySpreadConstraints.',
-    `{{- else if and ${isHighlyAvailable().toGo()} .Values.coder.highAvailability.topologySpread }}`,
+    orElseWhen(defaultSpreadWanted()),
     'Placement: spread over zones and nodes (preferred; pods still schedule on fewer).',
     '{{- else }}',
     'Placement: no spreading rule (fewer than two replicas).',
     '{{- end }}',
     '',
-    '{{- if .Values.coder.service.enable }}',
+    when(valueRef('coder.service.enable')),
     '',
-    `Service: ${CODER_NAME}.{{ .Release.Namespace }}.svc.cluster.local ({{ .Values.coder.service.type }})`,
-    '{{- if eq .Values.coder.service.type "LoadBalancer" }}',
-    `  External address: kubectl get service ${CODER_NAME} --namespace {{ .Release.Namespace }}`,
+    `Service: ${CODER_NAME}.${namespace}.svc.cluster.local (${show(valueRef('coder.service.type'))})`,
+    `{{- if eq ${valueRef('coder.service.type').toGo()} "LoadBalancer" }}`,
+    `  External address: kubectl get service ${CODER_NAME} --namespace ${namespace}`,
     '{{- end }}',
     '{{- end }}',
     when(metricsWanted()),
     '',
-    `Metrics: ${METRICS_SERVICE_NAME}.{{ .Release.Namespace }}.svc.cluster.local:${PROMETHEUS_PORT} (ClusterIP only){{ if .Values.coder.metrics.serviceMonitor.enable }}, scraped through a ServiceMonitor{{ end }}.`,
+    `Metrics: ${METRICS_SERVICE_NAME}.${namespace}.svc.cluster.local:${PROMETHEUS_PORT} (ClusterIP only)${inline(serviceMonitorWanted(), ', scraped through a ServiceMonitor')}.`,
     '{{- end }}',
-    '{{- if .Values.coder.networkPolicy.enable }}',
+    when(valueRef('coder.networkPolicy.enable')),
     '',
     'Network: a NetworkPolicy admits only the sources in coder.networkPolicy (incoming traffic only).',
     '{{- end }}',
-    '{{- if and .Values.coder.helmTest.enable .Values.coder.headlessService.enable }}',
+    when(meshTestWanted()),
     '',
     'Check that every replica answers at its relay address:',
-    '  helm test {{ .Release.Name }} --namespace {{ .Release.Namespace }} --logs',
+    `  helm test ${show(release.name)} --namespace ${namespace} --logs`,
     '{{- end }}',
     '',
   ].join('\n');
