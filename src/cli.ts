@@ -2,10 +2,7 @@
 /** The `coder-chart` command line. */
 import { readFileSync } from 'node:fs';
 import { GuardError, NeedsHelmError } from './backends/concrete';
-import { writeKubernetesDefinitions, writeValuesTypes } from './build/schema-files';
-import { writeChart } from './build/write-chart';
 import { OutputDirError, writeOutputDir } from './output-dir';
-import { CHART_DIR } from './paths';
 import { checkGuards, manifestsToYaml, renderManifests, resolveValues, ValueMap } from './render';
 import { mergeUserValues } from './values/coalesce';
 import { parseValuesYaml } from './values/read-values';
@@ -23,8 +20,6 @@ Commands:
   validate    Check values against the chart's schema and rules, as Helm would before rendering.
               Exits 0 when valid, 1 with one line per problem otherwise.
                 coder-chart validate -f my-values.yaml --set coder.replicaCount=3
-  build       Write the Helm chart into charts/coder from the TypeScript sources (npm run build).
-                coder-chart build
   help        Show this text.
 
 Values options (render, validate), applied as Helm applies them:
@@ -140,15 +135,6 @@ export function main(argv: string[]): number {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'build': {
-        if (rest.length) throw new UsageError(`build takes no options, got ${rest.join(' ')}`);
-        writeKubernetesDefinitions();
-        const typesChanged = writeValuesTypes();
-        const files = writeChart(CHART_DIR);
-        process.stdout.write(`built ${files.length} files into ${CHART_DIR}\n`);
-        if (typesChanged) process.stdout.write('src/generated/values.ts changed: compile again (npm run build does)\n');
-        return 0;
-      }
       case 'render': {
         const options = parseOptions(rest, true);
         const manifests = renderManifests([userValues(options)], {
