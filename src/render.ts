@@ -7,12 +7,13 @@ import { plainYaml } from './backends/template';
 import { chartInfo } from './chart-meta';
 import { chartSchemaRules, coderChartModel } from './coder/chart';
 import { EvalScope } from './expr/expr';
-import { GoValue, isMap } from './expr/go-semantics';
+import { GoMap, isMap } from './expr/go-semantics';
 import { coalesceWithDefaults, mergeUserValues } from './values/coalesce';
 import { schemaDefaults } from './values/schema';
 import { checkValuesWith, InvalidValuesError, ValuesProblem } from './values/validate';
 
-export type ValueMap = { [key: string]: GoValue };
+/** Values as a map (the library's name for GoMap). */
+export type ValueMap = GoMap;
 
 export interface ReleaseOptions {
   /** @default "release-name" (as `helm template` without a name) */

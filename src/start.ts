@@ -7,13 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { chartMeta } from './chart-meta';
-import { deepEqual, GoValue, isMap } from './expr/go-semantics';
+import { deepEqual, isMap, GoMap } from './expr/go-semantics';
 import { ensureOk, helmSync } from './helm/helm';
 import { HELM_MAJORS, HelmMajor } from './helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from './paths';
 import { renderManifests, ValueMap } from './render';
-
-type Obj = { [key: string]: GoValue };
 
 interface Example {
   readonly name: string;
@@ -34,8 +32,8 @@ const RELEASE = 'coder';
 const NAMESPACE = 'coder';
 const DIST = join(PACKAGE_ROOT, 'dist');
 
-const objectKey = (o: Obj): string => `${String(o.kind)}/${String((o.metadata as Obj).name)}`;
-const sortByKey = (objects: Obj[]): Obj[] => [...objects].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+const objectKey = (o: GoMap): string => `${String(o.kind)}/${String((o.metadata as GoMap).name)}`;
+const sortByKey = (objects: GoMap[]): GoMap[] => [...objects].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
 
 function lint(major: HelmMajor, example: Example): void {
   const args = ['lint', '--strict', CHART_DIR];
@@ -49,12 +47,12 @@ function template(major: HelmMajor, example: Example): string {
   return ensureOk(helmSync(major, args)).stdout;
 }
 
-function summarise(example: Example, objects: Obj[], file: string): string[] {
+function summarise(example: Example, objects: GoMap[], file: string): string[] {
   const deployment = objects.find((o) => o.kind === 'Deployment');
-  const spec = (deployment?.spec ?? {}) as Obj;
-  const pod = ((spec.template as Obj | undefined)?.spec ?? {}) as Obj;
-  const container = ((pod.containers ?? []) as Obj[])[0] ?? {};
-  const env = (container.env ?? []) as Obj[];
+  const spec = (deployment?.spec ?? {}) as GoMap;
+  const pod = ((spec.template as GoMap | undefined)?.spec ?? {}) as GoMap;
+  const container = ((pod.containers ?? []) as GoMap[])[0] ?? {};
+  const env = (container.env ?? []) as GoMap[];
   const show = (name: string): string => {
     const entry = env.find((e) => e.name === name);
     if (!entry) return `${name}: (not set)`;
@@ -83,9 +81,9 @@ function main(): void {
   for (const example of EXAMPLES) {
     const outputs = HELM_MAJORS.map((major) => template(major, example));
     if (outputs.some((text) => text !== outputs[0])) throw new Error(`${example.name}: Helm 3 and Helm 4 disagree`);
-    const objects = loadAll(outputs[0]).filter(isMap) as Obj[];
+    const objects = loadAll(outputs[0]).filter(isMap) as GoMap[];
     const userValues = example.valuesFile ? ((load(readFileSync(example.valuesFile, 'utf8')) ?? {}) as ValueMap) : {};
-    const concrete = renderManifests([userValues], { releaseName: RELEASE, namespace: NAMESPACE }) as Obj[];
+    const concrete = renderManifests([userValues], { releaseName: RELEASE, namespace: NAMESPACE }) as GoMap[];
     if (!deepEqual(sortByKey(concrete), sortByKey(objects))) {
       throw new Error(`${example.name}: the concrete render differs from helm template`);
     }

@@ -3,7 +3,7 @@ import { dump } from 'js-yaml';
 import { renderModel } from '../src/backends/concrete';
 import { documentTemplate } from '../src/backends/template';
 import { EvalScope, len, lit, not, omit, defaultTo, Ref, Var, concat } from '../src/expr/expr';
-import { GoValue } from '../src/expr/go-semantics';
+import { GoMap } from '../src/expr/go-semantics';
 import { HELM_MAJORS } from '../src/helm/tools';
 import {
   BlockNode,
@@ -79,7 +79,7 @@ function structureTree(): TreeMap {
   };
 }
 
-const values: { [key: string]: GoValue } = {
+const values: GoMap = {
   count: 3,
   version: '1.10',
   big: 1000000,
@@ -115,19 +115,19 @@ describe('template back-end against Helm', () => {
   });
 
   test('literal braces, dollars and YAML-ambiguous strings come through as text', () => {
-    const literals = concrete[0].literals as { [key: string]: GoValue };
+    const literals = concrete[0].literals as GoMap;
     expect(literals.braces).toBe('literal {{ .Values.secret }} and }} stay text');
     expect(literals.dollars).toBe('$1 $& $$ $` stay text');
     expect(literals.numberLike).toEqual(['1.10', '0775', '1e3', 'on', 'yes', 'null', '~', '-', '', ' padded ']);
   });
 
   test('integers stay integers and numeric-looking strings stay strings', () => {
-    const scalars = concrete[0].scalars as { [key: string]: GoValue };
+    const scalars = concrete[0].scalars as GoMap;
     expect(scalars).toMatchObject({ int: 3, string: '1.10', big: 1000000 });
   });
 
   test('a list or map with no guaranteed entry is left out when empty, not rendered as null', () => {
-    const level3 = ((concrete[0].deep as never)['level2'] as never)['level3'] as { [key: string]: GoValue };
+    const level3 = ((concrete[0].deep as never)['level2'] as never)['level3'] as GoMap;
     expect(level3).not.toHaveProperty('onlyOptional');
     expect(level3).not.toHaveProperty('onlySplice');
     expect(level3).not.toHaveProperty('withEmpty');

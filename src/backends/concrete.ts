@@ -5,7 +5,7 @@
 import { loadAll } from 'js-yaml';
 import { EvalScope, withVar } from '../expr/expr';
 import { helmOrder, SourcedManifest } from './helm-order';
-import { GoValue, isMap, isTruthy } from '../expr/go-semantics';
+import { GoMap, GoValue, isMap, isTruthy } from '../expr/go-semantics';
 import {
   ChartModel,
   Document,
@@ -20,7 +20,8 @@ import {
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
 
-export type Manifest = { [key: string]: GoValue };
+/** One rendered object (the library's name for GoMap). */
+export type Manifest = GoMap;
 
 /** Thrown when a guard refuses the values: the same message Helm's `fail` gives. */
 export class GuardError extends Error {}
@@ -68,8 +69,8 @@ function evalEntry(value: Tree, scope: EvalScope, key: string): Evaluated {
   return evalValue(value, scope);
 }
 
-function evalMap(map: TreeMap, scope: EvalScope): { [key: string]: GoValue } {
-  const out: { [key: string]: GoValue } = {};
+function evalMap(map: TreeMap, scope: EvalScope): GoMap {
+  const out: GoMap = {};
   for (const [key, value] of Object.entries(map)) {
     if (isNode(value) && positionInMap(key) === 'entries') {
       for (const [extraKey, extraValue] of visitAt('entries', value, entriesVisitor(scope), key)) {

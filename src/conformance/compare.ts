@@ -5,9 +5,7 @@
  * an empty map, empty list, empty string or null in the reference counts as not set.
  */
 import { loadAll } from 'js-yaml';
-import { deepEqual, GoValue, isMap } from '../expr/go-semantics';
-
-type Obj = { [key: string]: GoValue };
+import { deepEqual, GoValue, isMap, GoMap } from '../expr/go-semantics';
 
 export interface Difference {
   /** `Kind/namespace/name` of the object. */
@@ -24,11 +22,11 @@ export interface Comparison {
   readonly differences: readonly Difference[];
 }
 
-export function parseRender(text: string): Obj[] {
-  return loadAll(text).filter((doc): doc is Obj => isMap(doc));
+export function parseRender(text: string): GoMap[] {
+  return loadAll(text).filter((doc): doc is GoMap => isMap(doc));
 }
 
-export function objectId(obj: Obj, defaultNamespace = ''): string {
+export function objectId(obj: GoMap, defaultNamespace = ''): string {
   const meta = isMap(obj.metadata) ? obj.metadata : {};
   return `${String(obj.kind)}/${String(meta.namespace ?? defaultNamespace)}/${String(meta.name ?? '')}`;
 }

@@ -6,7 +6,7 @@
  * parenthesised call, so it can be an argument anywhere. References go through `$` so that they
  * keep working inside `range` and `with`, which rebind `.`.
  */
-import { deepEqual, GoValue, goKind, isMap, isTruthy } from './go-semantics';
+import { deepEqual, goKind, GoMap, GoValue, isMap, isTruthy } from './go-semantics';
 
 export interface ReleaseInfo {
   readonly Name: string;
@@ -609,7 +609,7 @@ class EnvValues extends Expr {
   public eval(scope: EvalScope): GoValue {
     const items = this.list.eval(scope) ?? [];
     if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    const out: { [key: string]: GoValue } = {};
+    const out: GoMap = {};
     for (const item of items) {
       if (isMap(item) && typeof item.value === 'string') out[asString(item.name, 'envValues')] = item.value;
     }

@@ -4,9 +4,11 @@
  */
 
 /** A JSON-like value as Helm holds it after parsing values files (maps, lists, scalars, nil). */
-export type GoValue = null | boolean | number | string | GoValue[] | { [key: string]: GoValue };
+export type GoValue = null | boolean | number | string | GoValue[] | GoMap;
+/** A map of such values: values, a manifest, any object in between. The one map type. */
+export type GoMap = { [key: string]: GoValue };
 
-export function isMap(value: unknown): value is { [key: string]: GoValue } {
+export function isMap(value: unknown): value is GoMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -7,12 +7,10 @@
  * - with no such rule nothing keeps the scheduler from packing every replica into one node or
  *   zone, so the worst case loses them all.
  */
-import { GoValue, isMap } from '../expr/go-semantics';
+import { GoValue, isMap, GoMap } from '../expr/go-semantics';
 
-type Obj = { [key: string]: GoValue };
-
-const obj = (value: GoValue | undefined): Obj => (isMap(value) ? value : {});
-const list = (value: GoValue | undefined): Obj[] => (Array.isArray(value) ? (value.filter(isMap) as Obj[]) : []);
+const obj = (value: GoValue | undefined): GoMap => (isMap(value) ? value : {});
+const list = (value: GoValue | undefined): GoMap[] => (Array.isArray(value) ? (value.filter(isMap) as GoMap[]) : []);
 
 export const HOSTNAME = 'kubernetes.io/hostname';
 export const ZONE = 'topology.kubernetes.io/zone';
@@ -33,7 +31,7 @@ export interface Figures {
   readonly readyDuringDrain: number;
 }
 
-function labelsMatch(selector: Obj, labels: Obj): boolean {
+function labelsMatch(selector: GoMap, labels: GoMap): boolean {
   const matchLabels = obj(selector.matchLabels);
   const expressions = list(selector.matchExpressions);
   if (Object.keys(matchLabels).length === 0 && expressions.length === 0) return false;
@@ -58,7 +56,7 @@ function labelsMatch(selector: Obj, labels: Obj): boolean {
 }
 
 /** Whether the pod spec spreads its own pods over `topologyKey`. */
-export function spreadsOver(podSpec: Obj, podLabels: Obj, topologyKey: string): boolean {
+export function spreadsOver(podSpec: GoMap, podLabels: GoMap, topologyKey: string): boolean {
   const antiAffinity = obj(obj(podSpec.affinity).podAntiAffinity);
   const terms = [
     ...list(antiAffinity.requiredDuringSchedulingIgnoredDuringExecution),
@@ -79,7 +77,7 @@ function scaled(value: GoValue | undefined, replicas: number, fallback: string, 
   return up ? Math.ceil(replicas * percent) : Math.floor(replicas * percent);
 }
 
-export function figures(deployment: Obj, budgets: readonly Obj[], zones = 3): Figures {
+export function figures(deployment: GoMap, budgets: readonly GoMap[], zones = 3): Figures {
   const spec = obj(deployment.spec);
   const replicas = Number(spec.replicas ?? 1);
   const template = obj(spec.template);

@@ -5,12 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GoValue } from '../expr/go-semantics';
+import { GoMap } from '../expr/go-semantics';
 import { PACKAGE_ROOT } from '../paths';
 import { renderManifests, ValueMap } from '../render';
 import { figures, Figures } from './analysis';
-
-type Obj = { [key: string]: GoValue };
 
 export const REPLICA_COUNTS = [1, 2, 3, 5];
 export const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
@@ -55,8 +53,8 @@ function figuresFor(replicas: number, coder: ValueMap, release: string): Figures
   const manifests = renderManifests([{ coder: { ...coder, replicaCount: replicas, env: [POSTGRES] } }], {
     releaseName: release,
     namespace: 'coder',
-  }) as Obj[];
-  const deployment = manifests.find((m) => m.kind === 'Deployment') as Obj;
+  }) as GoMap[];
+  const deployment = manifests.find((m) => m.kind === 'Deployment') as GoMap;
   return figures(
     deployment,
     manifests.filter((m) => m.kind === 'PodDisruptionBudget'),

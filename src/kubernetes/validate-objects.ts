@@ -4,10 +4,8 @@
  * name and label rules the API server enforces that a schema cannot say.
  */
 import Ajv, { ValidateFunction } from 'ajv';
-import { GoValue, isMap } from '../expr/go-semantics';
+import { isMap, GoMap } from '../expr/go-semantics';
 import { ClientModels, definitionRef, KubernetesDefinitions, releaseFieldEnums } from './client-models';
-
-type Obj = { [key: string]: GoValue };
 
 /** apiVersion/kind → the client model of that resource. */
 export const RESOURCE_MODELS: Readonly<Record<string, string>> = {
@@ -52,7 +50,7 @@ function labelKeyProblem(key: string): string | undefined {
 }
 
 /** Name and label rules of the API server that JSON Schema does not carry. */
-function metadataProblems(id: string, metadata: Obj, prefix: string): ObjectProblem[] {
+function metadataProblems(id: string, metadata: GoMap, prefix: string): ObjectProblem[] {
   const problems: ObjectProblem[] = [];
   if (typeof metadata.name === 'string' && (metadata.name.length > 253 || !DNS_SUBDOMAIN.test(metadata.name))) {
     problems.push({
@@ -93,7 +91,7 @@ export class KubernetesValidator {
     }
   }
 
-  public validate(object: Obj): Verdict {
+  public validate(object: GoMap): Verdict {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
     const metadata = isMap(object.metadata) ? object.metadata : {};

@@ -11,9 +11,7 @@
  * Helm 4 the last, so no one reading is Helm's.
  */
 import { Document, isMap as isYamlMap, isSeq, parseDocument, ScalarTag, visit, YAMLError } from 'yaml';
-import { GoValue, isMap } from '../expr/go-semantics';
-
-type ValueMap = { [key: string]: GoValue };
+import { isMap, GoMap } from '../expr/go-semantics';
 
 export class ValuesFileError extends Error {}
 
@@ -50,7 +48,7 @@ function floatTakingIntegers(integerTags: readonly ScalarTag[]): ScalarTag {
   };
 }
 
-export function parseValuesYaml(text: string, where: string): ValueMap {
+export function parseValuesYaml(text: string, where: string): GoMap {
   const refuse = (problem: string): never => {
     throw new ValuesFileError(`cannot read values file ${where}: ${problem}`);
   };

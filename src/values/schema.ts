@@ -1,6 +1,6 @@
 /** The values contract (schema/values.schema.json) and what is derived from it at run time. */
 import { readFileSync } from 'node:fs';
-import { GoValue } from '../expr/go-semantics';
+import { GoMap, GoValue } from '../expr/go-semantics';
 import { KUBERNETES_DEFINITIONS_FILE, SCHEMA_FILE } from '../paths';
 
 export interface SchemaNode {
@@ -50,7 +50,7 @@ export function schemaAt(path: string, schema: SchemaNode = valuesSchema()): Sch
  */
 export function schemaDefaults(node: SchemaNode = valuesSchema()): GoValue {
   if (node.properties && node.default === undefined) {
-    const out: { [key: string]: GoValue } = {};
+    const out: GoMap = {};
     for (const [key, child] of Object.entries(node.properties)) {
       const value = schemaDefaults(child);
       if (value !== undefined) out[key] = value;

@@ -5,9 +5,7 @@
  * integers without a leading zero); `--set-string` keeps every value a string.
  * Anything else is an error naming the expression, never a silent misparse.
  */
-import { GoValue, isMap } from '../expr/go-semantics';
-
-type ValueMap = { [key: string]: GoValue };
+import { GoValue, isMap, GoMap } from '../expr/go-semantics';
 
 /** Helm refuses list indexes above this (strvals' MaxIndex). */
 const MAX_INDEX = 65536;
@@ -120,8 +118,8 @@ function parseValue(reader: Reader, typed: boolean, expression: string): GoValue
   return convert(reader.until(','));
 }
 
-function assign(target: ValueMap, path: readonly Segment[], value: GoValue, expression: string): void {
-  let container: ValueMap | GoValue[] = target;
+function assign(target: GoMap, path: readonly Segment[], value: GoValue, expression: string): void {
+  let container: GoMap | GoValue[] = target;
   path.forEach((segment, i) => {
     if ('key' in segment && Array.isArray(container)) {
       throw new SetSyntaxError(expression, `cannot use key ${segment.key} on a list`);
@@ -140,12 +138,12 @@ function assign(target: ValueMap, path: readonly Segment[], value: GoValue, expr
     const nextIsIndex = 'index' in path[i + 1];
     const existing = slots[slot];
     if (!(nextIsIndex ? Array.isArray(existing) : isMap(existing))) slots[slot] = nextIsIndex ? [] : {};
-    container = slots[slot] as ValueMap | GoValue[];
+    container = slots[slot] as GoMap | GoValue[];
   });
 }
 
 /** Applies one `--set` (typed) or `--set-string` expression to `target`, in place. */
-export function applySet(target: ValueMap, expression: string, typed: boolean): void {
+export function applySet(target: GoMap, expression: string, typed: boolean): void {
   const reader = new Reader(expression);
   while (!reader.done()) {
     const path = parsePath(reader, expression);

@@ -2,9 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { helmSync, HelmResult } from '../../src/helm/helm';
 import { HelmMajor, kubectlBinary } from '../../src/helm/tools';
-import { GoValue } from '../../src/expr/go-semantics';
+import { GoMap } from '../../src/expr/go-semantics';
 
-export type Obj = { [key: string]: GoValue };
+/** A manifest or any map in it. */
+export type Obj = GoMap;
 
 export class Kube {
   public constructor(private readonly kubeconfig: string) {}

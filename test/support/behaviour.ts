@@ -4,17 +4,16 @@
  * that a bug shared by the template and concrete back-ends fails on behaviour, not only on
  * disagreement between them.
  */
-import { deepEqual, GoValue, isMap, isTruthy } from '../../src/expr/go-semantics';
+import { deepEqual, GoMap, GoValue, isMap, isTruthy } from '../../src/expr/go-semantics';
 import { invariantViolations, officialSelector } from './invariants';
 
-type Obj = { [key: string]: GoValue };
-const obj = (v: GoValue | undefined): Obj => (isMap(v) ? v : {});
-const list = (v: GoValue | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isMap) as Obj[]) : []);
-const nameOf = (o: Obj): string => String(obj(o.metadata).name);
+const obj = (v: GoValue | undefined): GoMap => (isMap(v) ? v : {});
+const list = (v: GoValue | undefined): GoMap[] => (Array.isArray(v) ? (v.filter(isMap) as GoMap[]) : []);
+const nameOf = (o: GoMap): string => String(obj(o.metadata).name);
 
 export interface RenderContext {
   /** The values the templates saw: the user's over the chart's defaults (`resolveValues`). */
-  readonly values: Obj;
+  readonly values: GoMap;
   readonly release: string;
   readonly namespace: string;
 }
@@ -23,7 +22,7 @@ export const RELAY_URL = 'CODER_DERP_SERVER_RELAY_URL';
 export const HTTP_PORT = 8080;
 
 /** The chart's HA defaults, as the HA guide documents them. */
-const antiAffinityDefault = (selector: Obj): Obj => ({
+const antiAffinityDefault = (selector: GoMap): GoMap => ({
   podAntiAffinity: {
     preferredDuringSchedulingIgnoredDuringExecution: [
       {
@@ -33,22 +32,22 @@ const antiAffinityDefault = (selector: Obj): Obj => ({
     ],
   },
 });
-const topologySpreadDefault = (selector: Obj): Obj[] =>
+const topologySpreadDefault = (selector: GoMap): GoMap[] =>
   ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: selector },
   }));
-const rollingUpdateDefault: Obj = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+const rollingUpdateDefault: GoMap = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 
-function selects(selector: Obj, labels: Obj): boolean {
+function selects(selector: GoMap, labels: GoMap): boolean {
   const entries = Object.entries(selector);
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
 /** Every violation of the chart's promises in this render; empty when it keeps them all. */
-export function behaviourViolations(objects: readonly Obj[], context: RenderContext): string[] {
+export function behaviourViolations(objects: readonly GoMap[], context: RenderContext): string[] {
   const { values, release, namespace } = context;
   const coder = obj(values.coder);
   const appName = (values.nameOverride as string | undefined) || 'coder';
@@ -153,7 +152,7 @@ export function behaviourViolations(objects: readonly Obj[], context: RenderCont
  * One relay URL per pod, built from that pod's own IP (bracketed for IPv6), or the user's own;
  * none with custom relays (embedded DERP off), where Coder does not use it.
  */
-function relayViolations(deployment: Obj, coder: Obj): string[] {
+function relayViolations(deployment: GoMap, coder: GoMap): string[] {
   const container = list(obj(obj(obj(deployment.spec).template).spec).containers).find((c) => c.name === 'coder');
   const env = list(container?.env);
   const userEnv = list(coder.env);

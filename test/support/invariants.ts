@@ -2,19 +2,18 @@
  * Properties every render must have, whatever the values: what keeps `helm upgrade` free of
  * immutable-field errors and the pod spec self-consistent.
  */
-import { deepEqual, GoValue, isMap } from '../../src/expr/go-semantics';
+import { deepEqual, GoMap, GoValue, isMap } from '../../src/expr/go-semantics';
 
-type Obj = { [key: string]: GoValue };
-const obj = (v: GoValue | undefined): Obj => (isMap(v) ? v : {});
-const list = (v: GoValue | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isMap) as Obj[]) : []);
+const obj = (v: GoValue | undefined): GoMap => (isMap(v) ? v : {});
+const list = (v: GoValue | undefined): GoMap[] => (Array.isArray(v) ? (v.filter(isMap) as GoMap[]) : []);
 
 /** The official chart's selector for a release: immutable, so it must never change. */
-export const officialSelector = (release: string, name = 'coder'): Obj => ({
+export const officialSelector = (release: string, name = 'coder'): GoMap => ({
   'app.kubernetes.io/name': name,
   'app.kubernetes.io/instance': release,
 });
 
-export function invariantViolations(objects: readonly Obj[], release: string, appName: string): string[] {
+export function invariantViolations(objects: readonly GoMap[], release: string, appName: string): string[] {
   const violations: string[] = [];
   const ids = objects.map(
     (o) => `${String(o.kind)}/${String(obj(o.metadata).namespace ?? '')}/${String(obj(o.metadata).name)}`,

@@ -1,8 +1,9 @@
 /** Reading and comparing rendered manifests in tests. */
 import { loadAll } from 'js-yaml';
-import { GoValue, isMap } from '../../src/expr/go-semantics';
+import { GoMap, isMap } from '../../src/expr/go-semantics';
 
-export type Obj = { [key: string]: GoValue };
+/** A manifest or any map in it. */
+export type Obj = GoMap;
 
 /** Parses multi-document YAML (as `helm template` prints it), dropping empty documents. */
 export function parseManifests(text: string): Obj[] {

@@ -2,9 +2,7 @@
  * The Kubernetes Pod Security Standards "restricted" profile (which includes "baseline"), as
  * checks on a pod spec. Each violation names the field and the rule.
  */
-import { GoValue, isMap } from '../../src/expr/go-semantics';
-
-type Obj = { [key: string]: GoValue };
+import { GoMap, GoValue, isMap } from '../../src/expr/go-semantics';
 
 const RESTRICTED_VOLUME_TYPES = new Set([
   'configMap',
@@ -18,10 +16,10 @@ const RESTRICTED_VOLUME_TYPES = new Set([
 ]);
 const ALLOWED_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
 
-const obj = (value: GoValue | undefined): Obj => (isMap(value) ? value : {});
-const list = (value: GoValue | undefined): Obj[] => (Array.isArray(value) ? (value.filter(isMap) as Obj[]) : []);
+const obj = (value: GoValue | undefined): GoMap => (isMap(value) ? value : {});
+const list = (value: GoValue | undefined): GoMap[] => (Array.isArray(value) ? (value.filter(isMap) as GoMap[]) : []);
 
-export function restrictedViolations(podSpec: Obj): string[] {
+export function restrictedViolations(podSpec: GoMap): string[] {
   const violations: string[] = [];
   const pod = obj(podSpec.securityContext);
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
