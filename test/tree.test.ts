@@ -1,5 +1,6 @@
 /** Tokens, patches and node placement: the guards against silent mistakes in the construct layer. */
-import { lit } from '../src/expr/expr';
+import { Expr, lit } from '../src/expr/expr';
+import { valueRef } from '../src/values/refs';
 import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
 import { renderDocument } from '../src/backends/concrete';
 import { renderManifests, scopeFor } from '../src/render';
@@ -135,5 +136,21 @@ describe('key order', () => {
       for (const container of object.spec?.template?.spec.containers ?? [])
         expect(Object.keys(container)[0]).toBe('name');
     }
+  });
+});
+
+describe('value references take their type from the generated Values', () => {
+  test('a string key is an Expr<string>, a count an Expr<number>; an undeclared key does not compile', () => {
+    const tag: Expr<string> = valueRef('coder.image.tag');
+    const replicas: Expr<number> = valueRef('coder.replicaCount');
+    // @ts-expect-error: coder.replicaCount is a number, not a string.
+    const wrong: Expr<string> = valueRef('coder.replicaCount');
+    // @ts-expect-error: not a key of the values contract.
+    expect(() => valueRef('coder.noSuchKey')).toThrow();
+    expect([tag, replicas, wrong].map((ref) => ref.toGo())).toEqual([
+      '$.Values.coder.image.tag',
+      '$.Values.coder.replicaCount',
+      '$.Values.coder.replicaCount',
+    ]);
   });
 });

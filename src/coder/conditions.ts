@@ -3,18 +3,18 @@ import { concat, defaultTo, empty, envValues, eq, Expr, get, lit, not, or } from
 import { chart, valueRef } from '../values/refs';
 
 /** `app.kubernetes.io/name`: the chart name unless `nameOverride` is set (part of the selector). */
-export const appName = (): Expr<string> => defaultTo(chart.name, valueRef<string>('nameOverride'));
+export const appName = (): Expr<string> => defaultTo(chart.name, valueRef('nameOverride'));
 
 /** coderd serves TLS itself (port 8443, Service port 443). */
 export const tlsEnabled = (): Expr<boolean> => not(empty(valueRef('coder.tls.secretNames')));
 
-export const serviceType = (): Expr<string> => valueRef<string>('coder.service.type');
+export const serviceType = (): Expr<string> => valueRef('coder.service.type');
 export const isLoadBalancer = (): Expr<boolean> => eq(serviceType(), lit('LoadBalancer'));
 /** Services of these types allocate node ports. */
 export const hasNodePorts = (): Expr => or(eq(serviceType(), lit('NodePort')), isLoadBalancer());
 
 /** The user's literal env values by name. */
-export const userEnvValues = (): Expr => envValues(valueRef('coder.env'));
+export const userEnvValues = (): Expr<{ [name: string]: string }> => envValues(valueRef('coder.env'));
 
 /**
  * coderd serves metrics: `CODER_PROMETHEUS_ENABLE` is "true" in the user's env (the official
@@ -25,7 +25,7 @@ export const prometheusEnabled = (): Expr =>
 
 /** The Role granting workspace permissions: `<service account name>-workspace-perms`, as the official chart. */
 export const workspaceRoleName = (): Expr<string> =>
-  concat(valueRef<string>('coder.serviceAccount.name'), lit('-workspace-perms'));
+  concat(valueRef('coder.serviceAccount.name'), lit('-workspace-perms'));
 
 /**
  * One of the coderd container's requests or limits (`coder.resources.<section>.<resource>`), or

@@ -22,10 +22,7 @@ const listenerSet = under('coder.listenerset');
 function hostnames(): Tree[] {
   return [
     new ScalarNode(route('host')),
-    new OptionalItemNode(
-      route('wildcardHost'),
-      new ScalarNode(wildcardRuleHost(route('wildcardHost') as Expr<string>)),
-    ),
+    new OptionalItemNode(route('wildcardHost'), new ScalarNode(wildcardRuleHost(route('wildcardHost')))),
   ];
 }
 

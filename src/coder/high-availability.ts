@@ -18,6 +18,7 @@ import {
   has,
   hasItemNamed,
   hasKey,
+  listOf,
   lit,
   liveContainerImage,
   lower,
@@ -25,7 +26,6 @@ import {
   not,
   or,
   regexReplaceAll,
-  struct,
   sub,
   ternary,
   toInt,
@@ -72,14 +72,14 @@ export const maySeveralRun = (): Expr<boolean> => gt(replicasOr('maxReplicas', '
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
-  has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE') as Expr<string>), lit(['false', '0', 'f']));
+  has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE')), lit(['false', '0', 'f']));
 
 /**
  * IPv6-only pods: `coder.singleStackIPv6` (the official chart's key) or its earlier spelling here,
  * `coder.podIPFamily: IPv6`; either one says it. (Truthy, as Go's `or` returns an operand.)
  */
 export const ipv6 = (): Expr =>
-  bound('ipv6', or(valueRef<boolean>('coder.singleStackIPv6'), eq(valueRef('coder.podIPFamily'), lit('IPv6'))));
+  bound('ipv6', or(valueRef('coder.singleStackIPv6'), eq(valueRef('coder.podIPFamily'), lit('IPv6'))));
 
 /** `http://$(KUBE_POD_IP):8080`, with the IP in brackets for IPv6 (official issue #27266). */
 export const relayURL = (): Expr<string> =>
@@ -220,17 +220,17 @@ const hostOf = (url: Expr<string>): Expr<string> =>
 const effectiveAccessURL = (clusterAccessURL: Expr<string>): Expr<string> =>
   defaultTo(
     ternary(clusterAccessURL, lit(''), valueRef('coder.envUseClusterAccessURL')),
-    get(userEnvValues(), 'CODER_ACCESS_URL') as Expr<string>,
+    get(userEnvValues(), 'CODER_ACCESS_URL'),
   );
 
 /** Every name under which the chart's own Service answers inside the cluster. */
-const serviceHosts = (): Expr =>
-  struct([
+const serviceHosts = (): Expr<GoValue[]> =>
+  listOf(
     CODER_NAME,
     concat(lit(`${CODER_NAME}.`), release.namespace),
     concat(lit(`${CODER_NAME}.`), release.namespace, lit('.svc')),
     concat(lit(`${CODER_NAME}.`), release.namespace, lit('.svc.cluster.local')),
-  ]);
+  );
 
 /** An env item giving CODER_PG_CONNECTION_URL, from a Secret or as a non-empty value (`postgresInEnv`). */
 const POSTGRES_URL_ITEM = itemNamed(PG_URL, {
@@ -275,12 +275,12 @@ const CUSTOM_RELAYS_ITEM = itemNamed('CODER_DERP_SERVER_ENABLE', {
 const FIXED_ADDRESS: SchemaNode = { type: 'string', minLength: 1, not: { pattern: '\\$\\(' } };
 
 export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] {
-  const userRelay = get(userEnvValues(), RELAY) as Expr<string>;
+  const userRelay = get(userEnvValues(), RELAY);
   const accessURL = effectiveAccessURL(clusterAccessURL);
   const relayIsLoadBalanced = or(
     eq(lower(userRelay), lower(accessURL)),
     and(not(empty(accessURL)), eq(hostOf(userRelay), hostOf(accessURL))),
-    has(hostOf(userRelay), serviceHosts() as Expr<GoValue[]>),
+    has(hostOf(userRelay), serviceHosts()),
   );
   const noSharedDatabase = and(
     not(valueRef('coder.workspaceProxy')),

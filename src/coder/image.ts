@@ -7,8 +7,8 @@ export const coderImage = () =>
   bound(
     'coderImage',
     concat(
-      valueRef<string>('coder.image.repo'),
+      valueRef('coder.image.repo'),
       lit(':'),
-      defaultTo(concat(lit('v'), chart.appVersion), valueRef<string>('coder.image.tag')),
+      defaultTo(concat(lit('v'), chart.appVersion), valueRef('coder.image.tag')),
     ),
   );

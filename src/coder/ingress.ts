@@ -59,8 +59,8 @@ export class CoderIngress extends Construct {
   }
 
   public document(): Document {
-    const host = ingress('host') as Expr<string>;
-    const wildcard = wildcardRuleHost(ingress('wildcardHost') as Expr<string>);
+    const host = ingress('host');
+    const wildcard = wildcardRuleHost(ingress('wildcardHost'));
     const tree = this.tokens.resolve(this.ingress.toJson()) as TreeMap;
     return {
       file: 'ingress.yaml',

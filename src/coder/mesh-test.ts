@@ -102,7 +102,7 @@ export class CoderMeshTest extends Construct {
           containers: [
             {
               name: 'check-mesh',
-              image: new ScalarNode(concat(test<string>('image.repo'), lit(':'), test<string>('image.tag'))),
+              image: new ScalarNode(concat(test('image.repo'), lit(':'), test('image.tag'))),
               imagePullPolicy: new ScalarNode(test('image.pullPolicy')),
               command: ['sh', '-c', MESH_CHECK_SCRIPT],
               env: [

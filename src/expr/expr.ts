@@ -6,7 +6,7 @@
  * parenthesised call, so it can be an argument anywhere. References go through `$` so that they
  * keep working inside `range` and `with`, which rebind `.`.
  */
-import { deepEqual, goKind, GoMap, GoValue, isMap, isTruthy } from './go-semantics';
+import { deepEqual, goKind, GoValue, isMap, isTruthy } from './go-semantics';
 
 export interface ReleaseInfo {
   readonly Name: string;
@@ -440,12 +440,13 @@ export const lower = (text: Expr<string>): Expr<string> =>
 export type Structure =
   Expr | null | boolean | number | string | readonly Structure[] | { readonly [key: string]: Structure };
 
+/** Sprig `list` of the items' values. */
+export const listOf = (...items: Structure[]): Expr<GoValue[]> =>
+  new Call<GoValue[]>('list', items.map(struct), (s, xs) => xs.map((x) => x.eval(s)));
+
 export function struct(value: Structure): Expr {
   if (value instanceof Expr) return value;
-  if (Array.isArray(value)) {
-    const items = value.map(struct);
-    return new Call('list', items, (s, xs) => xs.map((x) => x.eval(s)));
-  }
+  if (Array.isArray(value)) return listOf(...(value as Structure[]));
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as { [key: string]: Structure });
     const args = entries.flatMap(([k, v]) => [lit(k), struct(v)]);
@@ -548,11 +549,20 @@ export const hasKey = (map: Expr, key: string): Expr<boolean> =>
   });
 
 /** Sprig `get`: a map's value at a key, or "" when the key is missing. */
-export const get = (map: Expr, key: string): Expr =>
-  new Call('get', [map, lit(key)], (s, [m]) => {
+/**
+ * Sprig `get`: the value at `key`, or "" when the map has none. Typed by the map's values when the
+ * expression says what they are (env values are strings); any value otherwise.
+ */
+export function get<V extends GoValue>(map: Expr<{ [key: string]: V }>, key: string): Expr<V>;
+export function get(map: Expr, key: string): Expr;
+export function get(map: Expr, key: string): Expr {
+  return getCall(map, key);
+}
+const getCall = <V extends GoValue = GoValue>(map: Expr, key: string): Expr<V> =>
+  new Call<V>('get', [map, lit(key)], (s, [m]) => {
     const value = m.eval(s);
     if (!isMap(value)) throw new Error(`error calling get: expected a map, got ${goKind(value)}`);
-    return key in value ? value[key] : '';
+    return (key in value ? value[key] : '') as V;
   });
 
 /**
@@ -597,19 +607,19 @@ class JoinEach extends Expr<string> {
 }
 
 /** The string `value` of each item of an env list, by name (items with `valueFrom` are left out). */
-export const envValues = (list: Expr): Expr => {
+export const envValues = (list: Expr): Expr<{ [name: string]: string }> => {
   const name = listBindingName(list, 'Values');
   return name ? bound(name, new EnvValues(list)) : new EnvValues(list);
 };
 
-class EnvValues extends Expr {
+class EnvValues extends Expr<{ [name: string]: string }> {
   public constructor(private readonly list: Expr) {
     super();
   }
-  public eval(scope: EvalScope): GoValue {
+  public eval(scope: EvalScope): { [name: string]: string } {
     const items = this.list.eval(scope) ?? [];
     if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    const out: GoMap = {};
+    const out: { [name: string]: string } = {};
     for (const item of items) {
       if (isMap(item) && typeof item.value === 'string') out[asString(item.name, 'envValues')] = item.value;
     }

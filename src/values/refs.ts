@@ -4,13 +4,35 @@
  * again when building), `.Release` and `.Chart`.
  */
 import { Ref } from '../expr/expr';
-import { GoValue } from '../expr/go-semantics';
-import { ValuePath } from '../generated/values';
+import { GoMap, GoValue } from '../expr/go-semantics';
+import { ValuePath, Values } from '../generated/values';
 import { schemaAt } from './schema';
 
-export function valueRef<T extends GoValue = GoValue>(path: ValuePath): Ref<T> {
+type Step<T, Key extends string> = Key extends keyof NonNullable<T> ? NonNullable<T>[Key] : never;
+/** The type the generated `Values` gives the key at `Path` (`'coder.image.tag'` → `string`). */
+export type ValueAt<Path extends string, T = Values> = Path extends `${infer Key}.${infer Rest}`
+  ? ValueAt<Rest, Step<T, Key>>
+  : Step<T, Path>;
+/**
+ * What a template holds for a value of TypeScript type T. Every key has a default, and a null
+ * in the user's values deletes a key back to it, so a declared key is never nil.
+ */
+export type GoTypeOf<T> = [NonNullable<T>] extends [string]
+  ? string
+  : [NonNullable<T>] extends [number]
+    ? number
+    : [NonNullable<T>] extends [boolean]
+      ? boolean
+      : [NonNullable<T>] extends [readonly unknown[]]
+        ? GoValue[]
+        : [NonNullable<T>] extends [object]
+          ? GoMap
+          : GoValue;
+
+/** A reference to a key of the values, typed as the values contract declares it. */
+export function valueRef<Path extends ValuePath>(path: Path): Ref<GoTypeOf<ValueAt<Path>>> {
   schemaAt(path);
-  return new Ref<T>('Values', path.split('.'));
+  return new Ref<GoTypeOf<ValueAt<Path>>>('Values', path.split('.'));
 }
 
 export const release = {
@@ -34,5 +56,7 @@ export type SubPath<Prefix extends string> = ValuePath extends infer Path
 
 /** References relative to one section of the values (`under('coder.ingress')('host')`). */
 export function under<Prefix extends string>(prefix: Prefix) {
-  return <T extends GoValue = GoValue>(path: SubPath<Prefix>): Ref<T> => valueRef<T>(`${prefix}.${path}` as ValuePath);
+  return <Sub extends SubPath<Prefix>>(path: Sub): Ref<GoTypeOf<ValueAt<`${Prefix}.${Sub}`>>> =>
+    // The template literal type is a ValuePath by SubPath's construction; TypeScript cannot see it.
+    valueRef(`${prefix}.${path}` as ValuePath) as Ref<GoTypeOf<ValueAt<`${Prefix}.${Sub}`>>>;
 }
