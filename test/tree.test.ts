@@ -91,16 +91,22 @@ describe('where a node may stand (one table, both back-ends)', () => {
   });
 
   test('an included named template writes its entries in place, in both back-ends', () => {
-    const template = { name: 'test.labels', comment: 'test', body: { a: new ScalarNode(lit('1')), b: 'two' } };
+    const template = {
+      name: 'test.labels',
+      comment: 'test',
+      body: { a: new ScalarNode(lit('1')), b: 'two', c: new ScalarNode(lit(3)) },
+    };
     const doc = {
       file: 'x.yaml',
       tree: { labels: { first: 'x', [spreadKey()]: new IncludeNode(template), last: 'y' } },
     };
     expect(documentTemplate(doc, 'test')).toContain('  {{- include "test.labels" $ | nindent 2 }}');
     expect(namedTemplateDefinition(template)).toBe(
-      '{{- /* test */}}\n{{- define "test.labels" -}}\na: {{ toJson "1" }}\nb: two\n{{- end }}',
+      '{{- /* test */}}\n{{- define "test.labels" -}}\na: {{ "1" | quote }}\nb: two\nc: {{ toJson 3 }}\n{{- end }}',
     );
-    expect(JSON.stringify(renderDocument(doc, scope)[0])).toBe('{"labels":{"first":"x","a":"1","b":"two","last":"y"}}');
+    expect(JSON.stringify(renderDocument(doc, scope)[0])).toBe(
+      '{"labels":{"first":"x","a":"1","b":"two","c":3,"last":"y"}}',
+    );
   });
 
   test('a visitor must handle every kind that may stand at its position (checked by the compiler)', () => {

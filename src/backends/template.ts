@@ -24,7 +24,9 @@ import { keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
 const spaces = (n: number): string => ' '.repeat(n);
 /** An expression as the pipeline of an action (`if and a b`, not `if (and a b)`). */
 const pipeline = (expr: Expr): string => withoutOuterParens(expr.toGo());
-const json = (expr: Expr): string => `{{ toJson ${expr.toGo()} }}`;
+/** A scalar: `quote` for a value that is always a string (as the official chart writes them), else `toJson`. */
+const json = (expr: Expr): string =>
+  expr.alwaysString() ? `{{ ${withoutOuterParens(expr.toGo())} | quote }}` : `{{ toJson ${expr.toGo()} }}`;
 const yamlBlock = (operand: string, indent: number): string => `{{ toYaml ${operand} | nindent ${indent} }}`;
 
 function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {

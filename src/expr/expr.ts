@@ -48,6 +48,13 @@ export abstract class Expr<T extends GoValue = GoValue> {
   public abstract eval(scope: EvalScope): T;
   /** Go-template reading: an operand usable as a function argument. */
   public abstract toGo(): string;
+  /**
+   * Whether the value is a Go string whatever the values are (never nil, never a number), so a
+   * template may write it with `quote` rather than `toJson`: the YAML reads the same.
+   */
+  public alwaysString(): boolean {
+    return false;
+  }
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -122,6 +129,9 @@ export class Bound<T extends GoValue = GoValue> extends Expr<T> {
   public toGo(): string {
     return TemplateBindings.reference(this);
   }
+  public override alwaysString(): boolean {
+    return this.inner.alwaysString();
+  }
 }
 
 /** `expr`, computed once per template file as `$name`. */
@@ -167,8 +177,13 @@ export class Ref<T extends GoValue = GoValue> extends Expr<T> {
   public constructor(
     public readonly root: 'Values' | 'Release' | 'Chart',
     public readonly path: readonly string[],
+    /** For `.Values`: the contract declares a string with a string default (never nil). */
+    private readonly declaredString = false,
   ) {
     super();
+  }
+  public override alwaysString(): boolean {
+    return this.root !== 'Values' || this.declaredString;
   }
   public eval(scope: EvalScope): T {
     const start = (this.root === 'Values' ? scope.Values : scope[this.root]) as unknown as GoValue;
@@ -204,6 +219,9 @@ export class Lit<T extends GoValue = GoValue> extends Expr<T> {
   public constructor(public readonly value: T) {
     super();
   }
+  public override alwaysString(): boolean {
+    return typeof this.value === 'string';
+  }
   public eval(): T {
     return this.value;
   }
@@ -226,13 +244,20 @@ function literalGo(value: GoValue): string {
 }
 
 /** A Sprig/Go function call whose TypeScript reading is given by `impl`. */
+/** When a call's value is always a string: always, never, or when some of its arguments are. */
+type StringResult = boolean | ((args: readonly Expr[]) => boolean);
+
 class Call<T extends GoValue> extends Expr<T> {
   public constructor(
     private readonly fn: string,
     private readonly args: readonly Expr[],
     private readonly impl: (scope: EvalScope, args: readonly Expr[]) => T,
+    private readonly stringResult: StringResult = false,
   ) {
     super();
+  }
+  public override alwaysString(): boolean {
+    return typeof this.stringResult === 'boolean' ? this.stringResult : this.stringResult(this.args);
   }
   public eval(scope: EvalScope): T {
     return this.impl(scope, this.args);
@@ -255,10 +280,15 @@ export const lit = <T extends GoValue>(value: T): Expr<T> => new Lit(value);
 
 /** Sprig `default`: `value` unless it is empty (nil, false, 0, "", empty list or map). */
 export const defaultTo = <T extends GoValue>(fallback: Expr<T>, value: Expr<T>): Expr<T> =>
-  new Call<T>('default', [fallback, value], (s, [f, v]) => {
-    const given = v.eval(s);
-    return (isTruthy(given) ? given : f.eval(s)) as T;
-  });
+  new Call<T>(
+    'default',
+    [fallback, value],
+    (s, [f, v]) => {
+      const given = v.eval(s);
+      return (isTruthy(given) ? given : f.eval(s)) as T;
+    },
+    ([f, v]) => f.alwaysString() && v.alwaysString(),
+  );
 
 export const eq = (a: Expr, b: Expr): Expr<boolean> =>
   new Call<boolean>('eq', [a, b], (s, [x, y]) => deepEqual(comparable(x.eval(s), 'eq'), comparable(y.eval(s), 'eq')));
@@ -294,11 +324,16 @@ export const empty = (x: Expr): Expr<boolean> => new Call<boolean>('empty', [x],
 
 /** Sprig `ternary`: both branches are evaluated (as in Go), the condition picks one. */
 export const ternary = <T extends GoValue>(whenTrue: Expr<T>, whenFalse: Expr<T>, cond: Expr): Expr<T> =>
-  new Call<T>('ternary', [whenTrue, whenFalse, cond], (s, [t, f, c]) => {
-    const [tv, fv, cv] = [t.eval(s), f.eval(s), c.eval(s)];
-    if (typeof cv !== 'boolean') throw new Error(`error calling ternary: condition is ${goKind(cv)}, not bool`);
-    return (cv ? tv : fv) as T;
-  });
+  new Call<T>(
+    'ternary',
+    [whenTrue, whenFalse, cond],
+    (s, [t, f, c]) => {
+      const [tv, fv, cv] = [t.eval(s), f.eval(s), c.eval(s)];
+      if (typeof cv !== 'boolean') throw new Error(`error calling ternary: condition is ${goKind(cv)}, not bool`);
+      return (cv ? tv : fv) as T;
+    },
+    ([t, f]) => t.alwaysString() && f.alwaysString(),
+  );
 
 function asString(value: GoValue, where: string): string {
   if (typeof value !== 'string') {
@@ -309,8 +344,11 @@ function asString(value: GoValue, where: string): string {
 
 /** String concatenation of string operands (`printf "%s%s" a b`). */
 export const concat = (...parts: Expr<string>[]): Expr<string> =>
-  new Call<string>(`printf ${goString('%s'.repeat(parts.length))}`, parts, (s, xs) =>
-    xs.map((x) => asString(x.eval(s), 'concat')).join(''),
+  new Call<string>(
+    `printf ${goString('%s'.repeat(parts.length))}`,
+    parts,
+    (s, xs) => xs.map((x) => asString(x.eval(s), 'concat')).join(''),
+    true,
   );
 
 /** Go `len`: items of a list or map, bytes of a string; nil is an error, as in Go. */
@@ -423,7 +461,7 @@ export const toInt = (value: Expr): Expr<number> =>
 
 /** Sprig `toString` of an integer (`int` first: Go would print a float64 1000000 as 1e+06). */
 export const intString = (value: Expr): Expr<string> =>
-  new Call<string>('toString', [toInt(value)], (s, [v]) => String(v.eval(s)));
+  new Call<string>('toString', [toInt(value)], (s, [v]) => String(v.eval(s)), true);
 
 /** Sprig `contains`: whether `text` contains `part`. */
 export const contains = (part: string, text: Expr<string>): Expr<boolean> =>
@@ -431,7 +469,7 @@ export const contains = (part: string, text: Expr<string>): Expr<boolean> =>
 
 /** Sprig `lower`. */
 export const lower = (text: Expr<string>): Expr<string> =>
-  new Call<string>('lower', [text], (s, [t]) => asString(t.eval(s), 'lower').toLowerCase());
+  new Call<string>('lower', [text], (s, [t]) => asString(t.eval(s), 'lower').toLowerCase(), true);
 
 /**
  * A map or list whose leaves may be expressions (`dict` and `list` in Go), for defaults that

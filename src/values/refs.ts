@@ -31,8 +31,9 @@ export type GoTypeOf<T> = [NonNullable<T>] extends [string]
 
 /** A reference to a key of the values, typed as the values contract declares it. */
 export function valueRef<Path extends ValuePath>(path: Path): Ref<GoTypeOf<ValueAt<Path>>> {
-  schemaAt(path);
-  return new Ref<GoTypeOf<ValueAt<Path>>>('Values', path.split('.'));
+  const node = schemaAt(path);
+  const declaredString = node.type === 'string' && typeof node.default === 'string';
+  return new Ref<GoTypeOf<ValueAt<Path>>>('Values', path.split('.'), declaredString);
 }
 
 export const release = {
