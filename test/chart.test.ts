@@ -2,8 +2,8 @@
  * The built chart under real Helm: snapshots per fixture and namespace, Helm 3 = Helm 4,
  * concrete render = helm template, and direct assertions on the HA spine.
  */
-import { HelmResult } from '../src/helm/helm';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { HelmResult } from '../tools/helm/helm';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { renderManifests } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { loadFixtures, NAMESPACES } from './support/fixtures';

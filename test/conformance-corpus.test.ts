@@ -4,8 +4,8 @@
  * lists with their reasons (or is refused where the doc says why).
  */
 import { join } from 'node:path';
-import { formatDifference } from '../src/conformance/compare';
-import { checkScenario, CORPUS_NAMESPACES, corpusScenarios } from '../src/conformance/corpus';
+import { formatDifference } from '../tools/conformance/compare';
+import { checkScenario, CORPUS_NAMESPACES, corpusScenarios } from '../tools/conformance/corpus';
 import { testWithHelm } from './support/render-both';
 
 const CORPUS = join(__dirname, 'conformance', 'official');

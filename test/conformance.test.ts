@@ -1,6 +1,6 @@
 /** The comparison tool that checks ours against a reference render (the official chart's). */
-import { documentedDifferences, isDocumented, isDocumentedRefusal } from '../src/conformance/allowlist';
-import { compareRenders } from '../src/conformance/compare';
+import { documentedDifferences, isDocumented, isDocumentedRefusal } from '../tools/conformance/allowlist';
+import { compareRenders } from '../tools/conformance/compare';
 
 const reference = `
 apiVersion: v1

@@ -1,7 +1,7 @@
 /** Every example under examples/ renders (Helm 3 = Helm 4 = concrete), is valid and keeps the rules. */
 import { join } from 'node:path';
-import { CLIENT_NEWEST, CLIENT_OLDEST } from '../src/kubernetes/client-models';
-import { KubernetesValidator } from '../src/kubernetes/validate-objects';
+import { CLIENT_NEWEST, CLIENT_OLDEST } from '../tools/kubernetes/client-models';
+import { KubernetesValidator } from '../tools/kubernetes/validate-objects';
 import { PACKAGE_ROOT } from '../src/paths';
 import { checkValues, resolveValues } from '../src/render';
 import { loadFixtures } from './support/fixtures';

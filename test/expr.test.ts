@@ -28,7 +28,7 @@ import {
   ternary,
 } from '../src/expr/expr';
 import { GoValue } from '../src/expr/go-semantics';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { ChartModel, ScalarNode, TreeMap } from '../src/tree/nodes';
 import { helmTemplate, writeModelChart } from './support/helm-chart';
 import { asObj, parseManifests } from './support/manifests';

@@ -5,7 +5,7 @@
  * than `default`, where a namespace written into the chart would show.
  */
 import { dump } from 'js-yaml';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { ValueMap } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { WITHOUT_HELM } from './support/render-both';

@@ -1,7 +1,7 @@
 /** The worst-case figures: the model on crafted manifests, and the committed table is current. */
 import { readFileSync } from 'node:fs';
-import { figures } from '../src/ha/analysis';
-import { HA_DOC, reportTable, withReport } from '../src/ha/report';
+import { figures } from '../tools/ha/analysis';
+import { HA_DOC, reportTable, withReport } from '../tools/ha/report';
 
 type Obj = Record<string, unknown>;
 const labels = { app: 'coder' };

@@ -5,9 +5,9 @@
  * control plane serves.)
  */
 import { readFileSync } from 'node:fs';
-import { parseGoPackage } from '../src/build/kubernetes-enums';
-import { CLIENT_NEWEST, CLIENT_OLDEST, releaseFieldEnums } from '../src/kubernetes/client-models';
-import { KubernetesValidator } from '../src/kubernetes/validate-objects';
+import { parseGoPackage } from '../tools/build/kubernetes-enums';
+import { CLIENT_NEWEST, CLIENT_OLDEST, releaseFieldEnums } from '../tools/kubernetes/client-models';
+import { KubernetesValidator } from '../tools/kubernetes/validate-objects';
 import { KUBERNETES_ENUMS_FILE } from '../src/paths';
 import { checkValues, resolveValues } from '../src/render';
 

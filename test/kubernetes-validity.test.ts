@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { chartMeta } from '../src/chart-meta';
-import { CLIENT_NEWEST, CLIENT_OLDEST } from '../src/kubernetes/client-models';
-import { KubernetesValidator } from '../src/kubernetes/validate-objects';
+import { CLIENT_NEWEST, CLIENT_OLDEST } from '../tools/kubernetes/client-models';
+import { KubernetesValidator } from '../tools/kubernetes/validate-objects';
 import { renderManifests } from '../src/render';
 import { FIXTURES_DIR, loadFixtures } from './support/fixtures';
 import { findObject, Obj } from './support/manifests';

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { helm } from '../src/helm/helm';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { helm } from '../tools/helm/helm';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { parseManifests } from './support/manifests';
 
@@ -75,4 +75,15 @@ test.each(HELM_MAJORS)('helm %i package: the packaged chart renders exactly as t
   expect(fromArchive.stderr).toBe('');
   expect(parseManifests(fromArchive.stdout)).toEqual(parseManifests(fromDir.stdout));
   expect(fromArchive.stdout).toBe(fromDir.stdout);
+});
+
+test('the product does not depend on the tools: nothing under src/ imports from tools/', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    );
+  const offending = sources(join(PACKAGE_ROOT, 'src')).filter((file) =>
+    /from '(\.\.\/)+tools\//.test(readFileSync(file, 'utf8')),
+  );
+  expect(offending).toEqual([]);
 });

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { dump } from 'js-yaml';
-import { CLIENT_NEWEST, CLIENT_OLDEST } from '../src/kubernetes/client-models';
-import { KubernetesValidator } from '../src/kubernetes/validate-objects';
+import { CLIENT_NEWEST, CLIENT_OLDEST } from '../tools/kubernetes/client-models';
+import { KubernetesValidator } from '../tools/kubernetes/validate-objects';
 import { renderManifests, resolveValues, ValueMap } from '../src/render';
 import { helmSays, refusalOf } from './support/refusals';
 import { valuesArbitrary } from './support/arbitrary-values';

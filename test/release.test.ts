@@ -1,7 +1,7 @@
 /** What `npm run release` refuses before it packages anything: main must stay releasable. */
 import { dump, load } from 'js-yaml';
-import { parseReleaseArgs, ReleaseError } from '../src/release/release';
-import { readReleaseSources, releaseFacts, releaseProblems, ReleaseSources } from '../src/release/metadata';
+import { parseReleaseArgs, ReleaseError } from '../tools/release/release';
+import { readReleaseSources, releaseFacts, releaseProblems, ReleaseSources } from '../tools/release/metadata';
 
 const sources = readReleaseSources();
 type ChartYaml = { version: string; annotations: Record<string, string> };

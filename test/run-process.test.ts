@@ -1,6 +1,6 @@
 /** The process runner under every Helm call: a child that exits early must not break the suite. */
-import { runProcess } from '../src/helm/run-process';
-import { helm } from '../src/helm/helm';
+import { runProcess } from '../tools/helm/run-process';
+import { helm } from '../tools/helm/helm';
 
 // Far more than a pipe buffer holds, so the write is still pending when the child exits.
 const LARGE_INPUT = 'x'.repeat(8 << 20);

@@ -1,8 +1,8 @@
 /** `--set` / `--set-string` parsing must give exactly the values Helm gives. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { helm } from '../src/helm/helm';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { helm } from '../tools/helm/helm';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { ValueMap } from '../src/render';
 import { applySet } from '../src/values/set-values';
 import { writeModelChart } from './support/helm-chart';

@@ -2,7 +2,7 @@
 import { concreteRefusal, helmSays, Refusal } from './support/refusals';
 import { dump } from 'js-yaml';
 import { chartMeta } from '../src/chart-meta';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import { renderManifests, ValueMap } from '../src/render';
 import { helmTemplate } from './support/helm-chart';
 import { coderContainer, envNames, findObject, Obj, parseManifests } from './support/manifests';

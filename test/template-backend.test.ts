@@ -4,7 +4,7 @@ import { renderModel } from '../src/backends/concrete';
 import { documentTemplate } from '../src/backends/template';
 import { EvalScope, len, lit, not, omit, defaultTo, Ref, Var, concat } from '../src/expr/expr';
 import { GoMap } from '../src/expr/go-semantics';
-import { HELM_MAJORS } from '../src/helm/tools';
+import { HELM_MAJORS } from '../tools/helm/tools';
 import {
   BlockNode,
   ChartModel,

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { GuardError } from '../src/backends/concrete';
-import { HelmResult } from '../src/helm/helm';
-import { HELM_MAJORS, HelmMajor } from '../src/helm/tools';
+import { HelmResult } from '../tools/helm/helm';
+import { HELM_MAJORS, HelmMajor } from '../tools/helm/tools';
 import { checkGuards, checkValues, renderManifests, resolveValues, ValueMap } from '../src/render';
 import { mergeUserValues } from '../src/values/coalesce';
 import { applySet } from '../src/values/set-values';

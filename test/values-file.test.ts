@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helm } from '../src/helm/helm';
-import { HelmMajor } from '../src/helm/tools';
+import { helm } from '../tools/helm/helm';
+import { HelmMajor } from '../tools/helm/tools';
 import { parseValuesYaml, ValuesFileError } from '../src/values/read-values';
 
 const HELMS: readonly HelmMajor[] = [3, 4];

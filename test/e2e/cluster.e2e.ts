@@ -7,10 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, loadAll } from 'js-yaml';
-import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
+import { HELM_MAJORS, HelmMajor } from '../../tools/helm/tools';
 import { CHART_DIR, FIXTURES, PACKAGE_ROOT } from './paths';
 import { buildControlPlane, componentVersions, ControlPlane, KUBERNETES_VERSION } from './control-plane';
-import { kubernetesEnumsDocument } from '../../src/build/kubernetes-enums';
+import { kubernetesEnumsDocument } from '../../tools/build/kubernetes-enums';
 import { prometheusOperatorCRD } from './prometheus-operator';
 import { Kube, Obj } from './kube';
 import { loadFixtures } from '../support/fixtures';

@@ -9,10 +9,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { helm as runHelm, HelmResult } from '../../src/helm/helm';
-import { runProcess } from '../../src/helm/run-process';
-import { HelmMajor, kubectlBinary } from '../../src/helm/tools';
-import { OFFICIAL_DEFAULTS } from '../../src/ha/report';
+import { helm as runHelm, HelmResult } from '../../tools/helm/helm';
+import { runProcess } from '../../tools/helm/run-process';
+import { HelmMajor, kubectlBinary } from '../../tools/helm/tools';
+import { OFFICIAL_DEFAULTS } from '../../tools/ha/report';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../../src/coder/promises';
 import { ValueMap } from '../../src/render';
 import { buildControlPlane, ControlPlane, EVICTION_TOLERATION_SECONDS } from './control-plane';

@@ -1,7 +1,7 @@
 /** Small helpers over kubectl and Helm against the e2e control plane. */
 import { spawnSync } from 'node:child_process';
-import { helmSync, HelmResult } from '../../src/helm/helm';
-import { HelmMajor, kubectlBinary } from '../../src/helm/tools';
+import { helmSync, HelmResult } from '../../tools/helm/helm';
+import { HelmMajor, kubectlBinary } from '../../tools/helm/tools';
 import { GoMap } from '../../src/expr/go-semantics';
 
 /** A manifest or any map in it. */

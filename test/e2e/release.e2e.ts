@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
 import { chartMeta } from '../../src/chart-meta';
-import { ensureOk, helm as runHelm, HelmResult, helmSync } from '../../src/helm/helm';
-import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
+import { ensureOk, helm as runHelm, HelmResult, helmSync } from '../../tools/helm/helm';
+import { HELM_MAJORS, HelmMajor } from '../../tools/helm/tools';
 import { throwawaySigningKey, SigningKey } from '../support/signing-key';
 import { buildControlPlane, ControlPlane, freePort } from './control-plane';
 import { Kube } from './kube';
@@ -172,9 +172,13 @@ describe('npm run release', () => {
   });
 
   test('refuses to run unsigned, naming what is missing', () => {
-    const run = spawnSync('node', [join(PACKAGE_ROOT, 'lib', 'release', 'release.js'), '--out', join(scratch, 'x')], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      'node',
+      [join(PACKAGE_ROOT, 'lib-tools', 'tools', 'release', 'release.js'), '--out', join(scratch, 'x')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('--key is required');
     expect(existsSync(join(scratch, 'x'))).toBe(false);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { chartTemplates } from '../../src/backends/template';
-import { helpersTpl } from '../../src/build/chart-files';
-import { helm, HelmResult } from '../../src/helm/helm';
-import { HelmMajor } from '../../src/helm/tools';
+import { helpersTpl } from '../../tools/build/chart-files';
+import { helm, HelmResult } from '../../tools/helm/helm';
+import { HelmMajor } from '../../tools/helm/tools';
 import { CHART_DIR } from '../../src/paths';
 import { ChartModel } from '../../src/tree/nodes';
 

@@ -6,7 +6,7 @@
  * only the concrete render runs, so assertions test the mutated source's behaviour.
  */
 import { dump } from 'js-yaml';
-import { HELM_MAJORS, HelmMajor } from '../../src/helm/tools';
+import { HELM_MAJORS, HelmMajor } from '../../tools/helm/tools';
 import { renderManifests, ValueMap } from '../../src/render';
 import { helmTemplate } from './helm-chart';
 import { byKey, Obj, parseManifests } from './manifests';

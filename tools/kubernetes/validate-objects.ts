@@ -4,7 +4,7 @@
  * name and label rules the API server enforces that a schema cannot say.
  */
 import Ajv, { ValidateFunction } from 'ajv';
-import { isMap, GoMap } from '../expr/go-semantics';
+import { isMap, GoMap } from '../../src/expr/go-semantics';
 import { ClientModels, definitionRef, KubernetesDefinitions, releaseFieldEnums } from './client-models';
 
 /** apiVersion/kind → the client model of that resource. */

@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load, loadAll } from 'js-yaml';
-import { chartMeta } from './chart-meta';
-import { deepEqual, isMap, GoMap } from './expr/go-semantics';
+import { chartMeta } from '../src/chart-meta';
+import { deepEqual, isMap, GoMap } from '../src/expr/go-semantics';
 import { ensureOk, helmSync } from './helm/helm';
 import { HELM_MAJORS, HelmMajor } from './helm/tools';
-import { CHART_DIR, PACKAGE_ROOT } from './paths';
-import { renderManifests, ValueMap } from './render';
+import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
+import { renderManifests, ValueMap } from '../src/render';
 
 interface Example {
   readonly name: string;

@@ -1,8 +1,8 @@
 /** charts/coder/README.md: the chart's values table, generated from the schema, and the rules across keys. */
-import { SchemaNode, valuesSchema } from '../values/schema';
-import { coderChartModel } from '../coder/chart';
-import { Guard } from '../tree/nodes';
-import { chartMeta } from '../chart-meta';
+import { SchemaNode, valuesSchema } from '../../src/values/schema';
+import { coderChartModel } from '../../src/coder/chart';
+import { Guard } from '../../src/tree/nodes';
+import { chartMeta } from '../../src/chart-meta';
 
 function typeName(node: SchemaNode): string {
   if (typeof node.$ref === 'string') return node.$ref.replace('#/definitions/', '');

@@ -1,7 +1,7 @@
 /** The generated files under schema/ and src/generated/, and their drift checks. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { KubernetesDefinitions } from '../kubernetes/client-models';
-import { GENERATED_VALUES_TYPES_FILE, KUBERNETES_DEFINITIONS_FILE } from '../paths';
+import { GENERATED_VALUES_TYPES_FILE, KUBERNETES_DEFINITIONS_FILE } from '../../src/paths';
 import { valuesTypesSource } from './values-types';
 
 /** The Kubernetes types the values contract refers to; everything they use comes along. */

@@ -1,7 +1,7 @@
 /** charts/coder/values.yaml, generated from the schema: every key, its default and description. */
-import { plainYaml } from '../backends/template';
-import { GoValue } from '../expr/go-semantics';
-import { SchemaNode, valuesSchema } from '../values/schema';
+import { plainYaml } from '../../src/backends/template';
+import { GoValue } from '../../src/expr/go-semantics';
+import { SchemaNode, valuesSchema } from '../../src/values/schema';
 
 const INDENT = '  ';
 

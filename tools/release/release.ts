@@ -16,10 +16,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chartMeta } from '../chart-meta';
+import { chartMeta } from '../../src/chart-meta';
 import { chartDrift } from '../build/write-chart';
 import { helmBinary, HelmMajor } from '../helm/tools';
-import { CHART_DIR, PACKAGE_ROOT } from '../paths';
+import { CHART_DIR, PACKAGE_ROOT } from '../../src/paths';
 import { releaseProblems } from './metadata';
 
 export interface ReleaseOptions {

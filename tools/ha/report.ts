@@ -5,9 +5,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GoMap } from '../expr/go-semantics';
-import { PACKAGE_ROOT } from '../paths';
-import { renderManifests, ValueMap } from '../render';
+import { GoMap } from '../../src/expr/go-semantics';
+import { PACKAGE_ROOT } from '../../src/paths';
+import { renderManifests, ValueMap } from '../../src/render';
 import { figures, Figures } from './analysis';
 
 export const REPLICA_COUNTS = [1, 2, 3, 5];

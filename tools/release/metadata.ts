@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { chartMeta, ChartMeta, chartMetaText, parseChartMeta } from '../chart-meta';
-import { isMap } from '../expr/go-semantics';
-import { CHART_DIR, PACKAGE_ROOT } from '../paths';
-import { renderManifests } from '../render';
+import { chartMeta, ChartMeta, chartMetaText, parseChartMeta } from '../../src/chart-meta';
+import { isMap } from '../../src/expr/go-semantics';
+import { CHART_DIR, PACKAGE_ROOT } from '../../src/paths';
+import { renderManifests } from '../../src/render';
 
 /** The kinds Artifact Hub accepts for an `artifacthub.io/changes` entry. */
 const CHANGE_KINDS = ['added', 'changed', 'deprecated', 'removed', 'fixed', 'security'];

@@ -3,7 +3,7 @@
  * src/generated/values.ts from the TypeScript sources. A development tool: the npm package ships
  * the built chart, not this (it would write into the installed package).
  */
-import { CHART_DIR } from '../paths';
+import { CHART_DIR } from '../../src/paths';
 import { writeKubernetesDefinitions, writeValuesTypes } from './schema-files';
 import { writeChart } from './write-chart';
 

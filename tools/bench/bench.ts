@@ -16,8 +16,8 @@ import { performance } from 'node:perf_hooks';
 import { dump } from 'js-yaml';
 import { helmSync } from '../helm/helm';
 import { HELM_MAJORS, HelmMajor } from '../helm/tools';
-import { CHART_DIR, PACKAGE_ROOT } from '../paths';
-import { renderManifests, ValueMap } from '../render';
+import { CHART_DIR, PACKAGE_ROOT } from '../../src/paths';
+import { renderManifests, ValueMap } from '../../src/render';
 
 const TARGETS = { helmOverFloor: 1.15, buildSeconds: 5, testSeconds: 120 };
 

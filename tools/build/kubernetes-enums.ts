@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUBERNETES_ENUMS_FILE } from '../paths';
+import { KUBERNETES_ENUMS_FILE } from '../../src/paths';
 
 /** Kubernetes release → the k8s.io/api and k8s.io/apimachinery module version of it. */
 export const ENUM_RELEASES: Readonly<Record<string, string>> = {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helmSync } from '../helm/helm';
-import { CHART_DIR } from '../paths';
+import { CHART_DIR } from '../../src/paths';
 import { documentedDifferences, isDocumented, isDocumentedRefusal } from './allowlist';
 import { compareRenders, Difference } from './compare';
 

@@ -7,7 +7,7 @@
  * - with no such rule nothing keeps the scheduler from packing every replica into one node or
  *   zone, so the worst case loses them all.
  */
-import { GoValue, isMap, GoMap } from '../expr/go-semantics';
+import { GoValue, isMap, GoMap } from '../../src/expr/go-semantics';
 
 const obj = (value: GoValue | undefined): GoMap => (isMap(value) ? value : {});
 const list = (value: GoValue | undefined): GoMap[] => (Array.isArray(value) ? (value.filter(isMap) as GoMap[]) : []);

@@ -3,7 +3,7 @@
  * `Values` is what a user may pass (every key optional over the chart's defaults); `ValuePath`
  * lists every declared path, so a construct that reads an undeclared key does not compile.
  */
-import { SchemaNode, valuesSchema } from '../values/schema';
+import { SchemaNode, valuesSchema } from '../../src/values/schema';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const key = (name: string): string => (IDENTIFIER.test(name) ? name : JSON.stringify(name));

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../paths';
+import { PACKAGE_ROOT } from '../../src/paths';
 
 export type HelmMajor = 3 | 4;
 export const HELM_MAJORS: readonly HelmMajor[] = [3, 4];

@@ -1,7 +1,7 @@
 /** The documented differences (docs/differences-from-official-chart.md), as match rules. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../paths';
+import { PACKAGE_ROOT } from '../../src/paths';
 import { Difference } from './compare';
 
 export interface DocumentedDifference {

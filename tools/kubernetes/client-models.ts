@@ -6,12 +6,12 @@
  * Each client release is generated from one Kubernetes release's OpenAPI document, so installing
  * two releases of the client gives the schemas of two Kubernetes versions. The client types fields
  * with a fixed set of values as plain strings; those sets come from schema/kubernetes.enums.json,
- * read from the Kubernetes Go source (src/build/kubernetes-enums.ts).
+ * read from the Kubernetes Go source (tools/build/kubernetes-enums.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { KUBERNETES_ENUMS_FILE } from '../paths';
-import { SchemaNode } from '../values/schema';
+import { KUBERNETES_ENUMS_FILE } from '../../src/paths';
+import { SchemaNode } from '../../src/values/schema';
 
 /** A client release installed in node_modules: where its models are and how files are named. */
 export interface ClientModels {

@@ -5,7 +5,7 @@
  * an empty map, empty list, empty string or null in the reference counts as not set.
  */
 import { loadAll } from 'js-yaml';
-import { deepEqual, GoValue, isMap, GoMap } from '../expr/go-semantics';
+import { deepEqual, GoValue, isMap, GoMap } from '../../src/expr/go-semantics';
 
 export interface Difference {
   /** `Kind/namespace/name` of the object. */
