@@ -39,5 +39,8 @@ export function helmEnv(major: HelmMajor): NodeJS.ProcessEnv {
   }
   // Never talk to a cluster by accident: `helm template` and `lint` need none.
   env.KUBECONFIG = join(home, 'no-kubeconfig');
+  // The test runner asks for Go's collector off in Helm's short runs (scripts/test.mjs); the
+  // benchmarks, which measure Helm as users run it, do not.
+  if (process.env.CODER_HA_HELM_GOGC) env.GOGC = process.env.CODER_HA_HELM_GOGC;
   return env;
 }
