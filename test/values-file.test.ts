@@ -99,24 +99,21 @@ const MALFORMED: Record<string, string> = {
   'a list as a key': 'coder:\n  [a]: 1\n',
 };
 
+/** Ours and both Helms read `text` alike: the same values, or a refusal at the same line. */
+async function expectReadAlike(text: string, outcome: 'values' | 'line'): Promise<void> {
+  const file = valuesFile(text);
+  const ours = oursReads(file, text);
+  expect(ours).toHaveProperty(outcome);
+  for (const major of HELMS)
+    expect({ helm: major, ...ours }).toEqual({ helm: major, ...(await helmReads(major, file)) });
+}
+
 describe('a well-formed values file reads as Helm reads it', () => {
-  test.each(Object.entries(WELL_FORMED))('%s', async (_, text) => {
-    const file = valuesFile(text);
-    const ours = oursReads(file, text);
-    expect(ours).toHaveProperty('values');
-    for (const major of HELMS)
-      expect({ helm: major, ...ours }).toEqual({ helm: major, ...(await helmReads(major, file)) });
-  });
+  test.each(Object.entries(WELL_FORMED))('%s', (_, text) => expectReadAlike(text, 'values'));
 });
 
 describe('a malformed values file is refused at the line Helm names', () => {
-  test.each(Object.entries(MALFORMED))('%s', async (_, text) => {
-    const file = valuesFile(text);
-    const ours = oursReads(file, text);
-    expect(ours).toHaveProperty('line');
-    for (const major of HELMS)
-      expect({ helm: major, ...ours }).toEqual({ helm: major, ...(await helmReads(major, file)) });
-  });
+  test.each(Object.entries(MALFORMED))('%s', (_, text) => expectReadAlike(text, 'line'));
 });
 
 test('several YAML documents are refused: Helm 3 reads the first and Helm 4 the last', async () => {

@@ -2,7 +2,7 @@
  * The template back-end: a manifest tree becomes Go-template YAML text for `templates/`.
  * Indentation for `nindent` comes from the column being written, never from a constant.
  */
-import { Expr, goString, TemplateBindings, withoutOuterParens } from '../expr/expr';
+import { Expr, goString, pipelineOf, TemplateBindings } from '../expr/expr';
 import {
   ChartModel,
   ChoiceNode,
@@ -22,22 +22,20 @@ import { layoutTemplate } from './go-layout';
 import { keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
 
 const spaces = (n: number): string => ' '.repeat(n);
-/** An expression as the pipeline of an action (`if and a b`, not `if (and a b)`). */
-const pipeline = (expr: Expr): string => withoutOuterParens(expr.toGo());
 /** A scalar: `quote` for a value that is always a string (as the official chart writes them), else `toJson`. */
 const json = (expr: Expr): string =>
-  expr.alwaysString() ? `{{ ${withoutOuterParens(expr.toGo())} | quote }}` : `{{ toJson ${expr.toGo()} }}`;
+  expr.alwaysString() ? `{{ ${pipelineOf(expr)} | quote }}` : `{{ toJson ${expr.toGo()} }}`;
 const yamlBlock = (operand: string, indent: number): string => `{{ toYaml ${operand} | nindent ${indent} }}`;
 
 function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
   if (cond === true) return body;
-  return [`${spaces(indent)}{{- if ${pipeline(cond)} }}`, ...body, `${spaces(indent)}{{- end }}`];
+  return [`${spaces(indent)}{{- if ${pipelineOf(cond)} }}`, ...body, `${spaces(indent)}{{- end }}`];
 }
 
 /** Lines that write a values map or list, when not empty, as YAML at `indent`. */
 function withYamlLines(expr: Expr, indent: number): string[] {
   const pad = spaces(indent);
-  return [`${pad}{{- with ${pipeline(expr)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+  return [`${pad}{{- with ${pipelineOf(expr)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
 }
 
 /** Lines for `key: value` at `indent`, for each kind of node that may be a key's value. */
@@ -53,16 +51,16 @@ function valueVisitor(key: string, indent: number, mode: TextMode): VisitorAt<'v
     ],
     choice: (node) => {
       // A choice whose else branch is another choice reads as `else if`.
-      const lines = [`${pad}{{- if ${pipeline(node.cond)} }}`, ...emitEntry(key, node.whenTrue, indent, mode)];
+      const lines = [`${pad}{{- if ${pipelineOf(node.cond)} }}`, ...emitEntry(key, node.whenTrue, indent, mode)];
       let rest: Tree = node.whenFalse;
       while (rest instanceof ChoiceNode) {
-        lines.push(`${pad}{{- else if ${pipeline(rest.cond)} }}`, ...emitEntry(key, rest.whenTrue, indent, mode));
+        lines.push(`${pad}{{- else if ${pipelineOf(rest.cond)} }}`, ...emitEntry(key, rest.whenTrue, indent, mode));
         rest = rest.whenFalse;
       }
       return [...lines, `${pad}{{- else }}`, ...emitEntry(key, rest, indent, mode), `${pad}{{- end }}`];
     },
     with: (node) => [
-      `${pad}{{- with ${pipeline(node.expr)} }}`,
+      `${pad}{{- with ${pipelineOf(node.expr)} }}`,
       `${pad}${k}:${yamlBlock('.', indent + 2)}`,
       `${pad}{{- end }}`,
     ],
@@ -194,7 +192,7 @@ function bindingLines(bindings: readonly string[]): string[] {
 export function guardsTemplate(guards: readonly Guard[], source: string): string {
   const { written, lines: bindings } = TemplateBindings.collect(() =>
     guards.flatMap((guard) => [
-      `{{- if ${pipeline(guard.when)} }}`,
+      `{{- if ${pipelineOf(guard.when)} }}`,
       `{{- fail ${guard.message.toGo()} }}`,
       '{{- end }}',
     ]),

@@ -3,7 +3,7 @@
  * (replicas, relay mode, Postgres source, disruption budget, spread) and the `helm test` command.
  * Conditions are the constructs' own expressions, so the notes cannot disagree with the manifests.
  */
-import { empty, Expr, not, or, TemplateBindings, withoutOuterParens } from '../expr/expr';
+import { empty, Expr, not, or, pipelineOf, TemplateBindings } from '../expr/expr';
 import { release, valueRef } from '../values/refs';
 import { layoutTemplate } from '../backends/go-layout';
 import { CODER_NAME, HTTP_PORT, PROMETHEUS_PORT } from './names';
@@ -20,12 +20,12 @@ import {
 import { meshTestWanted } from './mesh-test';
 import { METRICS_SERVICE_NAME, metricsWanted, serviceMonitorWanted } from './metrics';
 
-const when = (cond: Expr): string => `{{- if ${withoutOuterParens(cond.toGo())} }}`;
-const orElseWhen = (cond: Expr): string => `{{- else if ${withoutOuterParens(cond.toGo())} }}`;
+const when = (cond: Expr): string => `{{- if ${pipelineOf(cond)} }}`;
+const orElseWhen = (cond: Expr): string => `{{- else if ${pipelineOf(cond)} }}`;
 /** A value written into the text. */
-const show = (expr: Expr): string => `{{ ${withoutOuterParens(expr.toGo())} }}`;
+const show = (expr: Expr): string => `{{ ${pipelineOf(expr)} }}`;
 const inline = (cond: Expr, text: string, otherwise = ''): string =>
-  `{{ if ${withoutOuterParens(cond.toGo())} }}${text}${otherwise ? `{{ else }}${otherwise}` : ''}{{ end }}`;
+  `{{ if ${pipelineOf(cond)} }}${text}${otherwise ? `{{ else }}${otherwise}` : ''}{{ end }}`;
 
 export function notesTemplate(): string {
   const { written, lines } = TemplateBindings.collect(notesText);

@@ -110,6 +110,9 @@ export function withoutOuterParens(go: string): string {
   return go.slice(1, -1);
 }
 
+/** An expression as the pipeline of an action (`if and a b`, not `if (and a b)`). */
+export const pipelineOf = (expr: Expr): string => withoutOuterParens(expr.toGo());
+
 /**
  * A value computed once per template file under a readable name (`$envNames`), wherever the file
  * uses it. Only for expressions of values, the release and the chart: they mean the same at the

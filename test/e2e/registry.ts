@@ -5,7 +5,6 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './control-plane';
@@ -80,14 +79,10 @@ export class Registry {
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (this.process.exitCode !== null) throw new Error(`the registry exited:\n${this.log()}`);
-      const status = await new Promise<number>((resolve) => {
-        const req = request(`http://${this.host}/v2/`, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', () => resolve(0));
-        req.end();
-      });
+      const status = await fetch(`http://${this.host}/v2/`).then(
+        (response) => response.status,
+        () => 0, // not listening yet
+      );
       if (status === 200) return;
       if (Date.now() > deadline) throw new Error(`the registry did not serve within 30 s:\n${this.log()}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -96,16 +91,8 @@ export class Registry {
 
   /** The tags the registry holds for a repository (the OCI distribution API's tag list). */
   public async tags(repository: string): Promise<string[]> {
-    const body = await new Promise<string>((resolve, reject) => {
-      request(`http://${this.host}/v2/${repository}/tags/list`, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve(text));
-      })
-        .on('error', reject)
-        .end();
-    });
-    return ((JSON.parse(body) as { tags?: string[] }).tags ?? []).sort();
+    const response = await fetch(`http://${this.host}/v2/${repository}/tags/list`);
+    return (((await response.json()) as { tags?: string[] }).tags ?? []).sort();
   }
 
   public async stop(): Promise<void> {

@@ -195,20 +195,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     // What this Helm pushed and what the release pushed, each installed and verified.
     for (const [n, source] of [path, `oci://${registry.host}/charts`].entries()) {
       const release = `oci-${major}-${n}`;
-      const install = await helm(major, [
-        'install',
-        release,
-        `${source}/${CHART}`,
-        '--version',
-        VERSION,
-        '--plain-http',
-        '--verify',
-        '--keyring',
-        key.publicKeyring,
-        '--namespace',
-        release,
-        '--create-namespace',
-      ]);
+      const install = await installVerified(major, release, `${source}/${CHART}`, '--plain-http');
       expect({ source, status: install.status, stderr: install.status === 0 ? '' : install.stderr }).toEqual({
         source,
         status: 0,
@@ -226,19 +213,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
       expect.objectContaining({ name: `${name}/${CHART}`, version: VERSION }),
     ]);
     const release = `repo-${major}`;
-    const install = await helm(major, [
-      'install',
-      release,
-      `${name}/${CHART}`,
-      '--version',
-      VERSION,
-      '--verify',
-      '--keyring',
-      key.publicKeyring,
-      '--namespace',
-      release,
-      '--create-namespace',
-    ]);
+    const install = await installVerified(major, release, `${name}/${CHART}`);
     expect({ status: install.status, stderr: install.status === 0 ? '' : install.stderr }).toEqual({
       status: 0,
       stderr: '',
@@ -260,24 +235,18 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     const name = `tampered-${major}`;
     expect((await helm(major, ['repo', 'add', name, tamperedRepoUrl])).status).toBe(0);
     const release = `tampered-${major}`;
-    const install = await helm(major, [
-      'install',
-      release,
-      `${name}/${CHART}`,
-      '--version',
-      VERSION,
-      '--verify',
-      '--keyring',
-      key.publicKeyring,
-      '--namespace',
-      release,
-      '--create-namespace',
-    ]);
+    const install = await installVerified(major, release, `${name}/${CHART}`);
     expect(install.status).not.toBe(0);
     expect(install.stderr).toMatch(/sha256 sum does not match/);
     expect(kube.exists('deployment', 'coder', release)).toBe(false);
   });
 });
+
+/** `helm install` of this version into a namespace of its own, verified with the signer's public key. */
+function installVerified(major: HelmMajor, release: string, chart: string, ...extra: string[]): Promise<HelmResult> {
+  const args = ['install', release, chart, '--version', VERSION, ...extra, '--verify', '--keyring', key.publicKeyring];
+  return helm(major, [...args, '--namespace', release, '--create-namespace']);
+}
 
 /** The release is deployed from this chart version, its Deployment created by the API server. */
 function expectInstalled(release: string): void {

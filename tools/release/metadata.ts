@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { chartMeta, ChartMeta, chartMetaText, parseChartMeta } from '../../src/chart-meta';
-import { isMap } from '../../src/expr/go-semantics';
+import { GoMap, isMap } from '../../src/expr/go-semantics';
 import { CHART_DIR, PACKAGE_ROOT } from '../../src/paths';
 import { renderManifests } from '../../src/render';
 
@@ -26,7 +26,7 @@ export interface ReleaseFacts {
 export function releaseFacts(meta: ChartMeta = chartMeta()): ReleaseFacts {
   const images = new Set<string>();
   for (const manifest of renderManifests([])) {
-    for (const spec of podSpecs(manifest as Record<string, unknown>)) {
+    for (const spec of podSpecs(manifest)) {
       for (const list of ['initContainers', 'containers']) {
         for (const container of (spec[list] as { image?: string }[] | undefined) ?? []) {
           if (container.image) images.add(container.image);
@@ -37,12 +37,11 @@ export function releaseFacts(meta: ChartMeta = chartMeta()): ReleaseFacts {
   return { version: meta.version, appVersion: meta.appVersion, images: [...images].sort() };
 }
 
-function podSpecs(object: Record<string, unknown>): Record<string, unknown>[] {
-  const spec = object.spec as Record<string, unknown> | undefined;
+function podSpecs(object: GoMap): GoMap[] {
+  const spec = isMap(object.spec) ? object.spec : undefined;
   if (!spec) return [];
   if (object.kind === 'Pod') return [spec];
-  const template = spec.template as { spec?: Record<string, unknown> } | undefined;
-  return template?.spec ? [template.spec] : [];
+  return isMap(spec.template) && isMap(spec.template.spec) ? [spec.template.spec] : [];
 }
 
 /** The files a release's version and metadata are read from, as text. */
@@ -99,7 +98,7 @@ export function releaseProblems(sources: ReleaseSources = readReleaseSources()):
 
 function artifactHubProblems(meta: ChartMeta, facts: ReleaseFacts, packageLicense: string): string[] {
   const problems: string[] = [];
-  const annotations = isMap(meta.annotations) ? (meta.annotations as Record<string, unknown>) : {};
+  const annotations: GoMap = isMap(meta.annotations) ? meta.annotations : {};
   const annotation = (key: string): unknown => {
     const text = annotations[`artifacthub.io/${key}`];
     if (typeof text !== 'string') {
