@@ -1,4 +1,4 @@
-/** Tokens, patches and node placement: the guards against silent mistakes in the construct layer. */
+/** Objects authored with nodes, and node placement: the guards against silent mistakes in the construct layer. */
 import { Expr, lit } from '../src/expr/expr';
 import { valueRef } from '../src/values/refs';
 import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
@@ -15,52 +15,76 @@ import {
   TreeMap,
   VisitorAt,
 } from '../src/tree/nodes';
-import { removeAt, setAt } from '../src/tree/patch';
-import { TokenRegistry } from '../src/tree/tokens';
+import { readFileSync } from 'node:fs';
+import { App, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Authored, JSON_FIELD_NAMES, kubeObject, TreeNodeResolver, treeApp, treeOf } from '../src/tree/kube-object';
 
-describe('tokens', () => {
-  test('a token that stands for a whole scalar becomes its node', () => {
-    const tokens = new TokenRegistry();
-    const token = tokens.scalar(lit('x'));
-    const resolved = tokens.resolve({ a: [token] }) as { a: unknown[] };
-    expect(resolved.a[0]).toBeInstanceOf(ScalarNode);
-    expect(tokens.unresolved()).toEqual([]);
+describe('objects authored with nodes, read back through the App resolver', () => {
+  const scalar = new ScalarNode(lit('x'));
+
+  test('a node placed in typed props reaches the tree as itself, where it was placed', () => {
+    const chart = new Chart(treeApp(), 'chart');
+    const service = kubeObject(chart, 'Service', k8s.KubeService, {
+      metadata: { name: 'coder', namespace: scalar },
+      spec: { ports: [{ port: 80, name: new ScalarNode(lit('http')) }], selector: { app: 'coder' } },
+    });
+    const tree = treeOf(service) as { metadata: TreeMap; spec: { ports: TreeMap[] } };
+    expect(tree.metadata.namespace).toBe(scalar);
+    expect(tree.spec.ports[0].name).toBeInstanceOf(ScalarNode);
   });
 
-  test('a token inside a longer string is an error', () => {
-    const tokens = new TokenRegistry();
-    const token = tokens.scalar(lit('x'));
-    expect(() => tokens.resolve({ image: `repo:${token}` })).toThrow('token used inside a longer string at /image');
+  test('keys come out in the order they were authored (cdk8s would sort them), and the switch is put back', () => {
+    const chart = new Chart(treeApp(), 'chart');
+    const pod = kubeObject(chart, 'Pod', k8s.KubePod, {
+      metadata: { name: 'p' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i', command: ['sh'] }] },
+    });
+    const tree = treeOf(pod) as { spec: { containers: TreeMap[] } };
+    expect(Object.keys(tree)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(Object.keys(tree.spec)).toEqual(['restartPolicy', 'containers']);
+    expect(Object.keys(tree.spec.containers[0])).toEqual(['name', 'image', 'command']);
+    expect(process.env.CDK8S_DISABLE_SORT).toBeUndefined();
   });
 
-  test('a token as a key is an error', () => {
-    const tokens = new TokenRegistry();
-    expect(() => tokens.resolve({ [tokens.scalar(lit('k'))]: 1 })).toThrow('token used as a key');
+  test('a node that a JSON patch removes is reported instead of silently lost', () => {
+    const chart = new Chart(treeApp(), 'chart');
+    const account = kubeObject(chart, 'Account', k8s.KubeServiceAccount, {
+      metadata: { name: 'a', namespace: scalar },
+    });
+    account.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    expect(() => treeOf(account)).toThrow('1 node(s) placed in the object did not reach its JSON');
   });
 
-  test('a token that never reaches the output is reported', () => {
-    const tokens = new TokenRegistry();
-    tokens.scalar(lit('lost'));
-    const kept = tokens.scalar(lit('kept'));
-    tokens.resolve({ kept });
-    expect(tokens.unresolved()).toEqual([0]);
-  });
-});
-
-describe('patches', () => {
-  test('setting under a missing parent fails instead of doing nothing', () => {
-    expect(() => setAt({ spec: {} }, ['spec', 'template', 'spec'], 1)).toThrow('does not exist');
+  test('a placeholder inside a longer string is an error', () => {
+    const resolver = new TreeNodeResolver();
+    expect(() => resolver.restore({ image: 'repo:\u0000node-0' })).toThrow('a node was used inside a string at /image');
   });
 
-  test('removing something absent fails', () => {
-    expect(() => removeAt({ spec: {} }, ['spec', 'strategy'])).toThrow('nothing to remove at /spec/strategy');
+  test('an object outside a treeApp() cannot be read back, and says why', () => {
+    const account = kubeObject(new Chart(new App(), 'plain'), 'Account', k8s.KubeServiceAccount, {
+      metadata: { name: 'a' },
+    });
+    expect(() => treeOf(account)).toThrow('is not in an App made by treeApp()');
   });
 
-  test('patches take effect', () => {
-    const json = { spec: { list: [{ a: 1 }], drop: true } };
-    setAt(json, ['spec', 'list', 0, 'a'], 2);
-    removeAt(json, ['spec', 'drop']);
-    expect(json).toEqual({ spec: { list: [{ a: 2 }] } });
+  test('fields are authored with their Kubernetes JSON names (checked by the compiler)', () => {
+    const spec: Authored<k8s.ServiceSpec> = {
+      clusterIP: 'None',
+      // @ts-expect-error the library's prop name is not the manifest's field name
+      clusterIp: 'None',
+    };
+    expect(spec.clusterIP).toBe('None');
+  });
+
+  test('the JSON names are the ones the installed cdk8s-plus-28 converters write', () => {
+    const converters = readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s.js'), 'utf8');
+    const renamed: Record<string, string> = {};
+    for (const [, json, prop] of converters.matchAll(/^\s+'([^']+)': [^\n]*?\bobj\.([A-Za-z0-9]+)/gm)) {
+      if (json !== prop) renamed[prop] = json;
+    }
+    expect(Object.keys(renamed).length).toBeGreaterThan(20);
+    expect(renamed).toEqual(JSON_FIELD_NAMES);
   });
 });
 
@@ -109,6 +133,19 @@ describe('where a node may stand (one table, both back-ends)', () => {
     );
   });
 
+  test('a map made only of a map from values is written as that map, and left out when it is empty', () => {
+    const doc = (annotations: unknown) => ({
+      file: 'x.yaml',
+      tree: { metadata: { name: 'n', annotations: { [spreadKey()]: new SpreadNode(lit(annotations)) } } },
+    });
+    expect(documentTemplate(doc({}), 'test')).toContain(
+      '  {{- with dict }}\n  annotations:{{ toYaml . | nindent 4 }}\n  {{- end }}',
+    );
+    expect(renderDocument(doc({}), scope)[0]).toEqual({ metadata: { name: 'n' } });
+    expect(renderDocument(doc(null), scope)[0]).toEqual({ metadata: { name: 'n' } });
+    expect(renderDocument(doc({ a: 'b' }), scope)[0]).toEqual({ metadata: { name: 'n', annotations: { a: 'b' } } });
+  });
+
   test('a visitor must handle every kind that may stand at its position (checked by the compiler)', () => {
     // @ts-expect-error: mapList is missing, so this does not compile.
     const partial: VisitorAt<'item', number> = {
@@ -122,15 +159,15 @@ describe('where a node may stand (one table, both back-ends)', () => {
 });
 
 describe('key order', () => {
-  test('name and namespace first, a pod template last, whatever order the construct gave', () => {
+  test('name, namespace, labels and annotations first; the other keys keep their order', () => {
     const ordered = conventionalOrder({
       kind: 'Deployment',
-      metadata: { labels: { a: 'b' }, namespace: 'ns', name: 'coder' },
-      spec: { template: { spec: { containers: [{ image: 'x', name: 'c' }] } }, strategy: {}, replicas: 1 },
+      metadata: { annotations: { c: 'd' }, labels: { a: 'b' }, namespace: 'ns', name: 'coder' },
+      spec: { replicas: 1, strategy: {}, template: { spec: { containers: [{ image: 'x', name: 'c' }] } } },
     });
     expect(JSON.stringify(ordered)).toBe(
-      '{"kind":"Deployment","metadata":{"name":"coder","namespace":"ns","labels":{"a":"b"}},' +
-        '"spec":{"strategy":{},"replicas":1,"template":{"spec":{"containers":[{"name":"c","image":"x"}]}}}}',
+      '{"kind":"Deployment","metadata":{"name":"coder","namespace":"ns","labels":{"a":"b"},"annotations":{"c":"d"}},' +
+        '"spec":{"replicas":1,"strategy":{},"template":{"spec":{"containers":[{"name":"c","image":"x"}]}}}}',
     );
   });
 

@@ -15,7 +15,9 @@ import {
   Tree,
   TreeMap,
   visitAt,
+  SpreadNode,
   VisitorAt,
+  WithNode,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
 import { layoutTemplate } from './go-layout';
@@ -95,6 +97,11 @@ function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): st
   }
   if (isTreeMap(value)) {
     if (Object.keys(value).length === 0) return [`${pad}${k}: {}`];
+    // A map made of nothing but a map from values is that map, present when it is not empty.
+    const only = Object.entries(value);
+    if (only.length === 1 && only[0][1] instanceof SpreadNode) {
+      return valueVisitor(key, indent, mode).with(new WithNode(only[0][1].expr));
+    }
     return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitMap(value, indent + 2, mode)]);
   }
   const block = typeof value === 'string' ? literalBlock(value, indent + 2, mode) : undefined;

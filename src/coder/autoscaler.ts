@@ -4,11 +4,11 @@
  * scale-down waits for load to stay low (scaleDownStabilizationSeconds) and then removes one
  * replica per five minutes; scale-up keeps Kubernetes' defaults.
  */
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, empty, gt, intString, lit, not, toInt } from '../expr/expr';
-import { Document, Guard, OptionalItemNode, ScalarNode, TreeMap } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { Document, Guard, OptionalItemNode, ScalarNode } from '../tree/nodes';
+import { kubeObject, treeOf } from '../tree/kube-object';
 import { release, under } from '../values/refs';
 import { SchemaNode } from '../values/schema';
 import { containerResource } from './conditions';
@@ -44,42 +44,24 @@ const requestOf = (resource: Resource) => containerResource('requests', resource
 const SET_REQUEST: SchemaNode = { not: { enum: [null, '', 0] } };
 
 export class CoderAutoscaler extends Construct {
-  private readonly autoscaler: ApiObject;
-
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    this.autoscaler = new ApiObject(this, 'Resource', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: CODER_NAME },
-        minReplicas: tokens.scalar(autoscaling('minReplicas')),
-        maxReplicas: tokens.scalar(autoscaling('maxReplicas')),
-        behavior: {
-          scaleDown: {
-            stabilizationWindowSeconds: tokens.scalar(autoscaling('scaleDownStabilizationSeconds')),
-            policies: [{ type: 'Pods', value: SCALE_DOWN_PODS, periodSeconds: SCALE_DOWN_PERIOD_SECONDS }],
-          },
+  private readonly autoscaler = kubeObject(this, 'Resource', k8s.KubeHorizontalPodAutoscalerV2, {
+    metadata: { name: CODER_NAME, namespace: new ScalarNode(release.namespace), labels: standardLabels() },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: CODER_NAME },
+      minReplicas: new ScalarNode(autoscaling('minReplicas')),
+      maxReplicas: new ScalarNode(autoscaling('maxReplicas')),
+      metrics: [resourceMetric('cpu'), resourceMetric('memory')],
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: new ScalarNode(autoscaling('scaleDownStabilizationSeconds')),
+          policies: [{ type: 'Pods', value: SCALE_DOWN_PODS, periodSeconds: SCALE_DOWN_PERIOD_SECONDS }],
         },
       },
-    });
-  }
+    },
+  });
 
   public document(): Document {
-    const tree = this.tokens.resolve(this.autoscaler.toJson()) as TreeMap;
-    return {
-      file: 'horizontalpodautoscaler.yaml',
-      cond: autoscaling('enable'),
-      tree: {
-        ...tree,
-        spec: { ...(tree.spec as TreeMap), metrics: [resourceMetric('cpu'), resourceMetric('memory')] },
-      },
-    };
+    return { file: 'horizontalpodautoscaler.yaml', cond: autoscaling('enable'), tree: treeOf(this.autoscaler) };
   }
 }
 

@@ -3,7 +3,7 @@ import { SchemaRule } from '../values/validate';
 import { App, Chart } from 'cdk8s';
 import { ChartModel } from '../tree/nodes';
 import { conventionalOrder } from '../tree/key-order';
-import { TokenRegistry } from '../tree/tokens';
+import { treeApp } from '../tree/kube-object';
 import { valueRef } from '../values/refs';
 import { CoderDeployment } from './deployment';
 import { CoderDisruptionBudget } from './disruption-budget';
@@ -24,19 +24,18 @@ import { CoderNetworkPolicy } from './network-policy';
 import { CoderServiceAccount } from './service-account';
 
 export class CoderTemplateChart extends Chart {
-  private readonly tokens = new TokenRegistry();
-  private readonly serviceAccount = new CoderServiceAccount(this, 'ServiceAccount', this.tokens);
-  private readonly rbac = new WorkspaceRbac(this, 'WorkspaceRbac', this.tokens);
-  private readonly service = new CoderService(this, 'Service', this.tokens);
-  private readonly deployment = new CoderDeployment(this, 'Deployment', this.tokens);
-  private readonly ingress = new CoderIngress(this, 'Ingress', this.tokens);
-  private readonly gateway = new CoderGateway(this, 'Gateway', this.tokens);
-  private readonly disruptionBudget = new CoderDisruptionBudget(this, 'DisruptionBudget', this.tokens);
-  private readonly headlessService = new CoderHeadlessService(this, 'HeadlessService', this.tokens);
-  private readonly autoscaler = new CoderAutoscaler(this, 'Autoscaler', this.tokens);
-  private readonly metrics = new CoderMetrics(this, 'Metrics', this.tokens);
-  private readonly networkPolicy = new CoderNetworkPolicy(this, 'NetworkPolicy', this.tokens);
-  private readonly meshTest = new CoderMeshTest(this, 'MeshTest', this.tokens);
+  private readonly serviceAccount = new CoderServiceAccount(this, 'ServiceAccount');
+  private readonly rbac = new WorkspaceRbac(this, 'WorkspaceRbac');
+  private readonly service = new CoderService(this, 'Service');
+  private readonly deployment = new CoderDeployment(this, 'Deployment');
+  private readonly ingress = new CoderIngress(this, 'Ingress');
+  private readonly gateway = new CoderGateway(this, 'Gateway');
+  private readonly disruptionBudget = new CoderDisruptionBudget(this, 'DisruptionBudget');
+  private readonly headlessService = new CoderHeadlessService(this, 'HeadlessService');
+  private readonly autoscaler = new CoderAutoscaler(this, 'Autoscaler');
+  private readonly metrics = new CoderMetrics(this, 'Metrics');
+  private readonly networkPolicy = new CoderNetworkPolicy(this, 'NetworkPolicy');
+  private readonly meshTest = new CoderMeshTest(this, 'MeshTest');
 
   public constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -58,10 +57,6 @@ export class CoderTemplateChart extends Chart {
       this.networkPolicy.document(),
       this.meshTest.document(),
     ];
-    const unresolved = this.tokens.unresolved();
-    if (unresolved.length > 0) {
-      throw new Error(`tokens ${unresolved.join(', ')} were handed to constructs but never reached the output`);
-    }
     return {
       documents: documents.map((doc) => ({ ...doc, tree: conventionalOrder(doc.tree) })),
       guards: [
@@ -85,7 +80,7 @@ let cachedModel: ChartModel | undefined;
 
 /** The chart model, built once per process (building is pure: it reads no values). */
 export function coderChartModel(): ChartModel {
-  cachedModel ??= new CoderTemplateChart(new App(), 'coder').model();
+  cachedModel ??= new CoderTemplateChart(treeApp(), 'coder').model();
   return cachedModel;
 }
 

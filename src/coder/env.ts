@@ -18,7 +18,9 @@ import {
   ternary,
 } from '../expr/expr';
 import { itemNamed, noItem, ruleGuard, valueAt } from './schema-rules';
-import { Guard, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
+import { k8s } from 'cdk8s-plus-28';
+import { Guard, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/nodes';
+import { Authored } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { containerResource, tlsEnabled } from './conditions';
 import { customRelays, ipv6, relayURL } from './high-availability';
@@ -34,9 +36,12 @@ enum UserOverride {
   FORBIDDEN,
 }
 
+/** Where a variable's value comes from: `value` or `valueFrom`. */
+type EnvSource = Authored<Omit<k8s.EnvVar, 'name'>>;
+
 interface ChartVariable {
   readonly name: string;
-  readonly entry: () => TreeMap;
+  readonly entry: () => EnvSource;
   readonly override: UserOverride;
   /** Why the user may not set it (for FORBIDDEN variables). */
   readonly reserved?: string;
@@ -44,7 +49,7 @@ interface ChartVariable {
   readonly when?: () => Expr;
 }
 
-const fromPodIP = (): TreeMap => ({ valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+const fromPodIP = (): EnvSource => ({ valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
 
 /** The in-cluster access URL: the Service's cluster DNS name, https when coderd serves TLS. */
 export const clusterAccessURL = (): Expr<string> =>
@@ -58,7 +63,7 @@ export const clusterAccessURL = (): Expr<string> =>
 const tlsSecrets = (): Expr => valueRef('coder.tls.secretNames');
 
 /** Where coderd listens on `port`: every interface of the pod's IP family. */
-const listenOn = (port: number): TreeMap => ({
+const listenOn = (port: number): EnvSource => ({
   value: new ScalarNode(ternary(lit(`[::]:${port}`), lit(`0.0.0.0:${port}`), ipv6())),
 });
 
@@ -142,9 +147,9 @@ const CHART_VARIABLES: readonly ChartVariable[] = [
 ];
 
 /** The env list of the coderd container: chart variables, then the user's. */
-export function coderEnv(): Tree[] {
-  const items: Tree[] = CHART_VARIABLES.map((variable) => {
-    const item: TreeMap = { name: variable.name, ...variable.entry() };
+export function coderEnv(): Authored<k8s.EnvVar[]> {
+  const items: Authored<k8s.EnvVar[]> = CHART_VARIABLES.map((variable) => {
+    const item: Authored<k8s.EnvVar> = { name: variable.name, ...variable.entry() };
     const conds: Expr[] = [];
     if (variable.when) conds.push(variable.when());
     if (variable.override === UserOverride.REPLACES) conds.push(not(hasItemNamed(userEnv(), variable.name)));

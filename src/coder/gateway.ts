@@ -2,117 +2,123 @@
  * Gateway API objects: the HTTPRoute to the Service, the optional HTTP-to-HTTPS redirect route,
  * and a ListenerSet that adds Coder's listeners to a shared Gateway.
  */
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { and, empty, Expr } from '../expr/expr';
-import { BlockNode, Document, Guard, OptionalItemNode, ScalarNode, Tree, TreeMap, WithNode } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { and, empty } from '../expr/expr';
+import { BlockNode, Document, Guard, OptionalItemNode, ScalarNode } from '../tree/nodes';
+import { Authored, customObject, treeOf } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
 import { SchemaNode } from '../values/schema';
 import { allOf, NON_EMPTY_LIST, NON_EMPTY_STRING, ruleGuard, TURNED_ON, valueIs, whenThen } from './schema-rules';
 import { wildcardRuleHost } from './ingress';
-import { standardLabels } from './labels';
+import { standardLabels, userAnnotations } from './labels';
 import { CODER_NAME, SERVICE_HTTP_PORT } from './names';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+
+/** The parts of Gateway API's HTTPRoute (v1) that the chart writes; the user's parts are blocks. */
+interface HttpRouteProps {
+  readonly metadata: k8s.ObjectMeta;
+  readonly spec: {
+    readonly parentRefs: object[];
+    readonly hostnames: string[];
+    readonly rules: {
+      readonly backendRefs?: { readonly name: string; readonly port: number }[];
+      readonly filters?: {
+        readonly type: string;
+        readonly requestRedirect: { readonly scheme: string; readonly statusCode: number };
+      }[];
+      readonly matches?: { readonly path: { readonly type: string; readonly value: string } }[];
+    }[];
+  };
+}
+
+/** A ListenerSet (Gateway API v1): the Gateway it joins and its listeners, both from values. */
+interface ListenerSetProps {
+  readonly metadata: k8s.ObjectMeta;
+  readonly spec: { readonly parentRef: object; readonly listeners: object[] };
+}
 const route = under('coder.httproute');
 const listenerSet = under('coder.listenerset');
 
-function hostnames(): Tree[] {
+function hostnames(): Authored<string[]> {
   return [
     new ScalarNode(route('host')),
     new OptionalItemNode(route('wildcardHost'), new ScalarNode(wildcardRuleHost(route('wildcardHost')))),
   ];
 }
 
+const metadata = (name: string, annotations: ValuePath): Authored<k8s.ObjectMeta> => ({
+  name,
+  namespace: new ScalarNode(release.namespace),
+  labels: standardLabels(),
+  annotations: userAnnotations(annotations),
+});
+
 export class CoderGateway extends Construct {
-  private readonly objects: Record<'route' | 'redirect' | 'listenerSet', ApiObject>;
+  private readonly route = customObject<HttpRouteProps>(
+    this,
+    'HTTPRoute',
+    { apiVersion: GATEWAY_API, kind: 'HTTPRoute' },
+    {
+      metadata: metadata(CODER_NAME, 'coder.httproute.annotations'),
+      spec: {
+        parentRefs: new BlockNode(route('parentRefs')),
+        hostnames: hostnames(),
+        // Gateway API backends name a Service port by number, not by name.
+        rules: [{ backendRefs: [{ name: CODER_NAME, port: SERVICE_HTTP_PORT }] }],
+      },
+    },
+  );
 
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    const metadata = (name: string) => ({
-      name,
-      namespace: tokens.scalar(release.namespace),
-      labels: standardLabels(tokens),
-    });
-    this.objects = {
-      route: new ApiObject(this, 'HTTPRoute', {
-        apiVersion: GATEWAY_API,
-        kind: 'HTTPRoute',
-        metadata: metadata(CODER_NAME),
-      }),
-      redirect: new ApiObject(this, 'HTTPSRedirect', {
-        apiVersion: GATEWAY_API,
-        kind: 'HTTPRoute',
-        metadata: metadata(`${CODER_NAME}-https-redirect`),
-      }),
-      listenerSet: new ApiObject(this, 'ListenerSet', {
-        apiVersion: GATEWAY_API,
-        kind: 'ListenerSet',
-        metadata: metadata(CODER_NAME),
-      }),
-    };
-  }
+  private readonly redirect = customObject<HttpRouteProps>(
+    this,
+    'HTTPSRedirect',
+    { apiVersion: GATEWAY_API, kind: 'HTTPRoute' },
+    {
+      metadata: metadata(`${CODER_NAME}-https-redirect`, 'coder.httproute.annotations'),
+      spec: {
+        parentRefs: new BlockNode(route('httpsRedirect.parentRefs')),
+        hostnames: hostnames(),
+        rules: [
+          {
+            filters: [
+              {
+                type: 'RequestRedirect',
+                requestRedirect: { scheme: 'https', statusCode: new ScalarNode(route('httpsRedirect.statusCode')) },
+              },
+            ],
+            // Every path, written out as the official chart does (it is also Gateway API's default).
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          },
+        ],
+      },
+    },
+  );
 
-  private base(object: ApiObject, annotations: Expr): TreeMap {
-    const tree = this.tokens.resolve(object.toJson()) as TreeMap;
-    return { ...tree, metadata: { ...(tree.metadata as TreeMap), annotations: new WithNode(annotations) } };
-  }
+  private readonly listenerSet = customObject<ListenerSetProps>(
+    this,
+    'ListenerSet',
+    { apiVersion: GATEWAY_API, kind: 'ListenerSet' },
+    {
+      metadata: metadata(CODER_NAME, 'coder.listenerset.annotations'),
+      spec: {
+        parentRef: new BlockNode(listenerSet('parentRef')),
+        listeners: new BlockNode(listenerSet('listeners')),
+      },
+    },
+  );
 
   public documents(): Document[] {
     return [
-      {
-        file: 'httproute.yaml',
-        cond: route('enable'),
-        tree: {
-          ...this.base(this.objects.route, route('annotations')),
-          spec: {
-            parentRefs: new BlockNode(route('parentRefs')),
-            hostnames: hostnames(),
-            // Gateway API backends name a Service port by number, not by name.
-            rules: [{ backendRefs: [{ name: CODER_NAME, port: SERVICE_HTTP_PORT }] }],
-          },
-        },
-      },
+      { file: 'httproute.yaml', cond: route('enable'), tree: treeOf(this.route) },
       {
         file: 'httproute-https-redirect.yaml',
         cond: and(route('enable'), route('httpsRedirect.enable')),
-        tree: {
-          ...this.base(this.objects.redirect, route('annotations')),
-          spec: {
-            parentRefs: new BlockNode(route('httpsRedirect.parentRefs')),
-            hostnames: hostnames(),
-            rules: [
-              {
-                filters: [
-                  {
-                    type: 'RequestRedirect',
-                    requestRedirect: { scheme: 'https', statusCode: new ScalarNode(route('httpsRedirect.statusCode')) },
-                  },
-                ],
-                // Every path, written out as the official chart does (it is also Gateway API's default).
-                matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-              },
-            ],
-          },
-        },
+        tree: treeOf(this.redirect),
       },
-      {
-        file: 'listenerset.yaml',
-        cond: listenerSet('enable'),
-        tree: {
-          ...this.base(this.objects.listenerSet, listenerSet('annotations')),
-          spec: {
-            parentRef: new BlockNode(listenerSet('parentRef')),
-            listeners: new BlockNode(listenerSet('listeners')),
-          },
-        },
-      },
+      { file: 'listenerset.yaml', cond: listenerSet('enable'), tree: treeOf(this.listenerSet) },
     ];
   }
 

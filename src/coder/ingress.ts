@@ -1,11 +1,11 @@
 /** The Ingress (networking.k8s.io/v1) in front of the Service, as the official chart renders it. */
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty, Expr, not, regexReplaceAll } from '../expr/expr';
-import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, TreeMap, WithNode } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode } from '../tree/nodes';
+import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { release, under } from '../values/refs';
-import { standardLabels } from './labels';
+import { standardLabels, userAnnotations } from './labels';
 import {
   allOf,
   EMPTY_STRING,
@@ -27,7 +27,9 @@ const ingress = under('coder.ingress');
 export const wildcardRuleHost = (wildcardHost: Expr<string>): Expr<string> =>
   regexReplaceAll('\\*[^.]*(\\..*)', wildcardHost, '*${1}');
 
-function rule(host: Expr<string>): TreeMap {
+const wildcardHost = () => wildcardRuleHost(ingress('wildcardHost'));
+
+function rule(host: Expr<string>): Authored<k8s.IngressRule> {
   return {
     host: new ScalarNode(host),
     http: {
@@ -43,45 +45,29 @@ function rule(host: Expr<string>): TreeMap {
 }
 
 export class CoderIngress extends Construct {
-  private readonly ingress: ApiObject;
-
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    this.ingress = new ApiObject(this, 'Resource', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace), labels: standardLabels(tokens) },
-    });
-  }
+  private readonly ingress = kubeObject(this, 'Resource', k8s.KubeIngress, {
+    metadata: {
+      name: CODER_NAME,
+      namespace: new ScalarNode(release.namespace),
+      labels: standardLabels(),
+      annotations: userAnnotations('coder.ingress.annotations'),
+    },
+    spec: {
+      // An empty class name fails validation in Kubernetes: leave it out instead.
+      ingressClassName: new OptionalNode(ingress('className'), new ScalarNode(ingress('className'))),
+      rules: [rule(ingress('host')), new OptionalItemNode(ingress('wildcardHost'), rule(wildcardHost()))],
+      tls: new OptionalNode(ingress('tls.enable'), [
+        { hosts: [new ScalarNode(ingress('host'))], secretName: new ScalarNode(ingress('tls.secretName')) },
+        new OptionalItemNode(ingress('tls.wildcardSecretName'), {
+          hosts: [new ScalarNode(wildcardHost())],
+          secretName: new ScalarNode(ingress('tls.wildcardSecretName')),
+        }),
+      ]),
+    },
+  });
 
   public document(): Document {
-    const host = ingress('host');
-    const wildcard = wildcardRuleHost(ingress('wildcardHost'));
-    const tree = this.tokens.resolve(this.ingress.toJson()) as TreeMap;
-    return {
-      file: 'ingress.yaml',
-      cond: ingress('enable'),
-      tree: {
-        ...tree,
-        metadata: { ...(tree.metadata as TreeMap), annotations: new WithNode(ingress('annotations')) },
-        spec: {
-          // An empty class name fails validation in Kubernetes: leave it out instead.
-          ingressClassName: new OptionalNode(ingress('className'), new ScalarNode(ingress('className'))),
-          rules: [rule(host), new OptionalItemNode(ingress('wildcardHost'), rule(wildcard))],
-          tls: new OptionalNode(ingress('tls.enable'), [
-            { hosts: [new ScalarNode(host)], secretName: new ScalarNode(ingress('tls.secretName')) },
-            new OptionalItemNode(ingress('tls.wildcardSecretName'), {
-              hosts: [new ScalarNode(wildcard)],
-              secretName: new ScalarNode(ingress('tls.wildcardSecretName')),
-            }),
-          ]),
-        },
-      },
-    };
+    return { file: 'ingress.yaml', cond: ingress('enable'), tree: treeOf(this.ingress) };
   }
 
   public guards(): Guard[] {

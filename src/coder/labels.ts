@@ -1,7 +1,7 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
 import { concat, defaultTo, Expr, hasKey, lit, or } from '../expr/expr';
 import { Guard, IncludeNode, NamedTemplate, ScalarNode, SpreadNode, spreadKey, TreeMap } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { Authored } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
 import { appName } from './conditions';
@@ -45,18 +45,17 @@ const STANDARD_LABELS: NamedTemplate = {
   body: { 'helm.sh/chart': chartLabel(), [spreadKey()]: new IncludeNode(SELECTOR_LABELS), ...releaseLabels() },
 };
 
-/** The selector labels, as entries of a labels or matchLabels map. */
-export function selectorLabels(tokens: TokenRegistry): Record<string, string> {
-  return { [spreadKey()]: tokens.node(new IncludeNode(SELECTOR_LABELS)) };
-}
+/** A labels, annotations or selector map, as authored: literal entries and nodes. */
+export type LabelMap = Authored<{ [key: string]: string }>;
 
-/** The selector labels, as entries of a map in a tree (a default's labelSelector). */
+/** The selector labels, as entries of a labels or matchLabels map. */
+export const selectorLabels = (): LabelMap => ({ [spreadKey()]: new IncludeNode(SELECTOR_LABELS) });
+
+/** The selector labels, as entries of a map inside a node (a default's labelSelector). */
 export const selectorLabelEntries = (): TreeMap => ({ [spreadKey()]: new IncludeNode(SELECTOR_LABELS) });
 
 /** The official chart's standard labels (selector labels included), as entries of a labels map. */
-export function standardLabels(tokens: TokenRegistry): Record<string, string> {
-  return { [spreadKey()]: tokens.node(new IncludeNode(STANDARD_LABELS)) };
-}
+export const standardLabels = (): LabelMap => ({ [spreadKey()]: new IncludeNode(STANDARD_LABELS) });
 
 /**
  * Labels of a Pod the chart runs beside coderd (the `helm test` check): the standard labels
@@ -65,13 +64,12 @@ export function standardLabels(tokens: TokenRegistry): Record<string, string> {
  * are. Selected, a running check would receive users' traffic and, having no controller, would
  * stop the disruption budget from allowing any eviction while it exists.
  */
-export function auxiliaryPodLabels(tokens: TokenRegistry, component: string): Record<string, string> {
-  const node = (tree: ScalarNode | string) => (typeof tree === 'string' ? tree : tokens.node(tree));
+export function auxiliaryPodLabels(component: string): LabelMap {
   return {
-    'app.kubernetes.io/instance': tokens.scalar(release.name),
+    'app.kubernetes.io/instance': new ScalarNode(release.name),
     'app.kubernetes.io/component': component,
-    'helm.sh/chart': node(chartLabel()),
-    ...Object.fromEntries(Object.entries(releaseLabels()).map(([key, value]) => [key, node(value)])),
+    'helm.sh/chart': chartLabel(),
+    ...releaseLabels(),
   };
 }
 
@@ -83,12 +81,15 @@ export const userMap = (path: ValuePath): Expr => defaultTo(lit({}), valueRef(pa
  * rule in the schema) refuses user labels that would replace the chart's own before anything is
  * rendered, so the user's map is written as it is.
  */
-export function labelsWithUserLabels(tokens: TokenRegistry, userLabelsPath: ValuePath): Record<string, string> {
-  return {
-    ...standardLabels(tokens),
-    [spreadKey()]: tokens.node(new SpreadNode(valueRef(userLabelsPath))),
-  };
+export function labelsWithUserLabels(userLabelsPath: ValuePath): LabelMap {
+  return { ...standardLabels(), [spreadKey()]: new SpreadNode(valueRef(userLabelsPath)) };
 }
+
+/**
+ * An object's annotations from values (`coder.annotations` …), left out when empty. They are the
+ * entries of the metadata's annotations map: cdk8s copies that map, so it cannot be a node itself.
+ */
+export const userAnnotations = (path: ValuePath): LabelMap => ({ [spreadKey()]: new SpreadNode(valueRef(path)) });
 
 /** Every values key that adds labels beside the chart's standard ones. */
 export const USER_LABEL_PATHS = [

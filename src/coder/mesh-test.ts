@@ -3,11 +3,11 @@
  * address (pod IP, port 8080, found through the headless Service's DNS name), reports how many
  * replicas answered against coder.replicaCount, and fails naming each replica that does not.
  */
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, Expr, intString, lit, ternary } from '../expr/expr';
-import { Document, ScalarNode, TreeMap } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { Document, ScalarNode } from '../tree/nodes';
+import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { release, under, valueRef } from '../values/refs';
 import { HEADLESS_SERVICE_NAME } from './headless-service';
 import { ipv6, plannedReplicas } from './high-availability';
@@ -58,90 +58,71 @@ if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "the coderd mesh answers"
 `;
 
-export class CoderMeshTest extends Construct {
-  private readonly pod: ApiObject;
+const env = (name: string, value: ScalarNode | string): Authored<k8s.EnvVar> => ({ name, value });
 
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    this.pod = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `${CODER_NAME}-test-mesh`,
-        namespace: tokens.scalar(release.namespace),
-        labels: auxiliaryPodLabels(tokens, MESH_TEST_COMPONENT),
-        annotations: {
-          'helm.sh/hook': 'test',
-          // Keep a failed test Pod for its logs; replace it on the next run.
-          'helm.sh/hook-delete-policy': 'before-hook-creation',
-        },
+export class CoderMeshTest extends Construct {
+  private readonly pod = kubeObject(this, 'Resource', k8s.KubePod, {
+    metadata: {
+      name: `${CODER_NAME}-test-mesh`,
+      namespace: new ScalarNode(release.namespace),
+      labels: auxiliaryPodLabels(MESH_TEST_COMPONENT),
+      annotations: {
+        'helm.sh/hook': 'test',
+        // Keep a failed test Pod for its logs; replace it on the next run.
+        'helm.sh/hook-delete-policy': 'before-hook-creation',
       },
-    });
-  }
+    },
+    spec: {
+      restartPolicy: 'Never',
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [
+        {
+          name: 'check-mesh',
+          image: new ScalarNode(concat(test('image.repo'), lit(':'), test('image.tag'))),
+          imagePullPolicy: new ScalarNode(test('image.pullPolicy')),
+          command: ['sh', '-c', MESH_CHECK_SCRIPT],
+          env: [
+            { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            env('RELEASE', new ScalarNode(release.name)),
+            // At least this many must answer (the autoscaler may run more than its minimum).
+            env('EXPECTED_REPLICAS', new ScalarNode(intString(plannedReplicas()))),
+            env('IP_FAMILY', new ScalarNode(ternary(lit('IPv6'), lit('IPv4'), ipv6()))),
+            env(
+              'HEADLESS_HOST',
+              new ScalarNode(concat(lit(`${HEADLESS_SERVICE_NAME}.`), release.namespace, lit('.svc.cluster.local'))),
+            ),
+            env(
+              'SERVICE_URL',
+              new ScalarNode(
+                ternary(
+                  concat(
+                    lit(`http://${CODER_NAME}.`),
+                    release.namespace,
+                    lit(`.svc.cluster.local:${SERVICE_HTTP_PORT}/healthz`),
+                  ),
+                  lit(''),
+                  valueRef('coder.service.enable'),
+                ),
+              ),
+            ),
+          ],
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+        },
+      ],
+    },
+  });
 
   public document(): Document {
-    const tree = this.tokens.resolve(this.pod.toJson()) as TreeMap;
-    const env = (name: string, value: ScalarNode | string): TreeMap => ({ name, value });
-    return {
-      file: 'tests/test-mesh.yaml',
-      cond: meshTestWanted(),
-      tree: {
-        ...tree,
-        spec: {
-          restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 65534,
-            runAsGroup: 65534,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'check-mesh',
-              image: new ScalarNode(concat(test('image.repo'), lit(':'), test('image.tag'))),
-              imagePullPolicy: new ScalarNode(test('image.pullPolicy')),
-              command: ['sh', '-c', MESH_CHECK_SCRIPT],
-              env: [
-                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                env('RELEASE', new ScalarNode(release.name)),
-                // At least this many must answer (the autoscaler may run more than its minimum).
-                env('EXPECTED_REPLICAS', new ScalarNode(intString(plannedReplicas()))),
-                env('IP_FAMILY', new ScalarNode(ternary(lit('IPv6'), lit('IPv4'), ipv6()))),
-                env(
-                  'HEADLESS_HOST',
-                  new ScalarNode(
-                    concat(lit(`${HEADLESS_SERVICE_NAME}.`), release.namespace, lit('.svc.cluster.local')),
-                  ),
-                ),
-                env(
-                  'SERVICE_URL',
-                  new ScalarNode(
-                    ternary(
-                      concat(
-                        lit(`http://${CODER_NAME}.`),
-                        release.namespace,
-                        lit(`.svc.cluster.local:${SERVICE_HTTP_PORT}/healthz`),
-                      ),
-                      lit(''),
-                      valueRef('coder.service.enable'),
-                    ),
-                  ),
-                ),
-              ],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
-            },
-          ],
-        },
-      },
-    };
+    return { file: 'tests/test-mesh.yaml', cond: meshTestWanted(), tree: treeOf(this.pod) };
   }
 }

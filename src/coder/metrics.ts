@@ -5,13 +5,13 @@
  * coderd's metrics and puts port 2112 on a Service of its own that is always ClusterIP, and a
  * ServiceMonitor has the Prometheus Operator scrape every replica through it.
  */
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty, get, hasItemNamed, lit, ne, not } from '../expr/expr';
-import { Document, Guard, OptionalNode, ScalarNode, TreeMap } from '../tree/nodes';
+import { Document, Guard, OptionalNode, ScalarNode } from '../tree/nodes';
+import { customObject, kubeObject, treeOf } from '../tree/kube-object';
 import { userEnvValues } from './conditions';
 import { itemNamed, noItem, ruleGuard, TURNED_ON, valueAt, valueIs, whenThen } from './schema-rules';
-import { TokenRegistry } from '../tree/tokens';
 import { release, under, valueRef } from '../values/refs';
 import { labelsWithUserLabels, selectorLabels, standardLabels } from './labels';
 import { CODER_NAME, PROMETHEUS_PORT, PROMETHEUS_PORT_NAME } from './names';
@@ -21,6 +21,21 @@ export const METRICS_SERVICE_NAME = `${CODER_NAME}-metrics`;
 const METRICS_COMPONENT = { 'app.kubernetes.io/component': 'metrics' };
 
 const metrics = under('coder.metrics');
+
+/** The parts of the Prometheus Operator's ServiceMonitor (monitoring.coreos.com/v1) that the chart writes. */
+interface ServiceMonitorProps {
+  readonly metadata: k8s.ObjectMeta;
+  readonly spec: {
+    readonly selector: k8s.LabelSelector;
+    readonly endpoints: {
+      readonly port: string;
+      readonly path: string;
+      readonly scheme: string;
+      readonly interval?: string;
+      readonly scrapeTimeout?: string;
+    }[];
+  };
+}
 export const metricsWanted = () => metrics('enable');
 export const serviceMonitorWanted = () => and(metrics('enable'), metrics('serviceMonitor.enable'));
 
@@ -31,72 +46,50 @@ const durationField = (key: 'interval' | 'scrapeTimeout'): OptionalNode => {
 };
 
 export class CoderMetrics extends Construct {
-  private readonly service: ApiObject;
-  private readonly serviceMonitor: ApiObject;
+  private readonly service = kubeObject(this, 'Service', k8s.KubeService, {
+    metadata: {
+      name: METRICS_SERVICE_NAME,
+      namespace: new ScalarNode(release.namespace),
+      labels: { ...standardLabels(), ...METRICS_COMPONENT },
+    },
+    spec: {
+      // Inside the cluster only, whatever coder.service.type is.
+      type: 'ClusterIP',
+      ports: [{ name: PROMETHEUS_PORT_NAME, port: PROMETHEUS_PORT, targetPort: PROMETHEUS_PORT_NAME, protocol: 'TCP' }],
+      selector: selectorLabels(),
+    },
+  });
 
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    const namespace = tokens.scalar(release.namespace);
-    this.service = new ApiObject(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: METRICS_SERVICE_NAME,
-        namespace,
-        labels: { ...standardLabels(tokens), ...METRICS_COMPONENT },
-      },
-      spec: {
-        // Inside the cluster only, whatever coder.service.type is.
-        type: 'ClusterIP',
-        ports: [
-          { name: PROMETHEUS_PORT_NAME, port: PROMETHEUS_PORT, targetPort: PROMETHEUS_PORT_NAME, protocol: 'TCP' },
-        ],
-        selector: selectorLabels(tokens),
-      },
-    });
-    this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
+  private readonly serviceMonitor = customObject<ServiceMonitorProps>(
+    this,
+    'ServiceMonitor',
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+    {
       metadata: {
         name: CODER_NAME,
-        namespace,
-        labels: labelsWithUserLabels(tokens, 'coder.metrics.serviceMonitor.labels'),
+        namespace: new ScalarNode(release.namespace),
+        labels: labelsWithUserLabels('coder.metrics.serviceMonitor.labels'),
       },
       spec: {
-        selector: { matchLabels: { ...selectorLabels(tokens), ...METRICS_COMPONENT } },
-        endpoints: [{ port: PROMETHEUS_PORT_NAME, path: '/', scheme: 'http' }],
+        endpoints: [
+          {
+            // coderd serves its metrics at / (the Operator's default path is /metrics).
+            path: '/',
+            port: PROMETHEUS_PORT_NAME,
+            scheme: 'http',
+            interval: durationField('interval'),
+            scrapeTimeout: durationField('scrapeTimeout'),
+          },
+        ],
+        selector: { matchLabels: { ...selectorLabels(), ...METRICS_COMPONENT } },
       },
-    });
-  }
+    },
+  );
 
   public documents(): Document[] {
-    const monitor = this.tokens.resolve(this.serviceMonitor.toJson()) as TreeMap;
-    const spec = monitor.spec as TreeMap;
-    const [endpoint] = spec.endpoints as TreeMap[];
     return [
-      {
-        file: 'service-metrics.yaml',
-        cond: metricsWanted(),
-        tree: this.tokens.resolve(this.service.toJson()) as TreeMap,
-      },
-      {
-        file: 'servicemonitor.yaml',
-        cond: serviceMonitorWanted(),
-        tree: {
-          ...monitor,
-          spec: {
-            ...spec,
-            // coderd serves its metrics at / (the Operator's default path is /metrics).
-            endpoints: [
-              { ...endpoint, interval: durationField('interval'), scrapeTimeout: durationField('scrapeTimeout') },
-            ],
-          },
-        },
-      },
+      { file: 'service-metrics.yaml', cond: metricsWanted(), tree: treeOf(this.service) },
+      { file: 'servicemonitor.yaml', cond: serviceMonitorWanted(), tree: treeOf(this.serviceMonitor) },
     ];
   }
 }

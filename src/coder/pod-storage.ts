@@ -3,14 +3,16 @@
  * user's own. The names and paths are the official chart's.
  */
 import { concat, concatLists, join, lit, missingFrom, namesOf, prefixEach, Var } from '../expr/expr';
-import { Guard, MapListNode, ScalarNode, SpliceNode, Tree } from '../tree/nodes';
+import { k8s } from 'cdk8s-plus-28';
+import { Guard, MapListNode, ScalarNode, SpliceNode } from '../tree/nodes';
+import { Authored } from '../tree/kube-object';
 import { valueRef } from '../values/refs';
 import { CA_CERT_ROOT, TLS_MOUNT_ROOT } from './names';
 
 const tlsSecrets = () => valueRef('coder.tls.secretNames');
 const caCerts = () => valueRef('coder.certs.secrets');
 
-export function podVolumes(): Tree[] {
+export function podVolumes(): Authored<k8s.Volume[]> {
   return [
     new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
       name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),
@@ -24,7 +26,7 @@ export function podVolumes(): Tree[] {
   ];
 }
 
-export function containerVolumeMounts(): Tree[] {
+export function containerVolumeMounts(): Authored<k8s.VolumeMount[]> {
   return [
     new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
       name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),

@@ -4,10 +4,11 @@
  * `enableDeployments` and `extraRules`. Names and rules are the official chart's.
  */
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Expr, hasKey, ternary, Var } from '../expr/expr';
-import { Document, OptionalItemNode, ScalarNode, SpliceNode, Tree, TreeMap } from '../tree/nodes';
-import { TokenRegistry } from '../tree/tokens';
+import { Document, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/nodes';
+import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { workspaceRoleName } from './conditions';
 
@@ -39,7 +40,7 @@ function namespaceGrants(item: Var): Grants {
   };
 }
 
-function rules(grants: Grants): Tree[] {
+function rules(grants: Grants): Authored<k8s.PolicyRule[]> {
   return [
     { apiGroups: [''], resources: ['pods'], verbs: ALL_VERBS },
     { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ALL_VERBS },
@@ -52,68 +53,60 @@ function rules(grants: Grants): Tree[] {
   ];
 }
 
-export class WorkspaceRbac extends Construct {
-  private readonly role: ApiObject;
-  private readonly binding: ApiObject;
+/** The Role of one namespace: what coderd may do with workspaces there. */
+function role(scope: Construct, id: string, namespace: Expr, grants: Grants): ApiObject {
+  return kubeObject(scope, id, k8s.KubeRole, {
+    metadata: { name: new ScalarNode(workspaceRoleName()), namespace: new ScalarNode(namespace) },
+    rules: rules(grants),
+  });
+}
 
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    this.role = new ApiObject(this, 'Role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: tokens.scalar(workspaceRoleName()) },
-    });
-    this.binding = new ApiObject(this, 'RoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: tokens.scalar(valueRef('coder.serviceAccount.name')) },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: tokens.scalar(workspaceRoleName()) },
-    });
-  }
+/** The binding of a namespace's Role to coderd's ServiceAccount (in `accountNamespace` when given). */
+function roleBinding(scope: Construct, id: string, namespace: Expr, accountNamespace?: Expr): ApiObject {
+  return kubeObject(scope, id, k8s.KubeRoleBinding, {
+    metadata: { name: new ScalarNode(valueRef('coder.serviceAccount.name')), namespace: new ScalarNode(namespace) },
+    roleRef: { name: new ScalarNode(workspaceRoleName()), apiGroup: 'rbac.authorization.k8s.io', kind: 'Role' },
+    subjects: [
+      {
+        name: new ScalarNode(valueRef('coder.serviceAccount.name')),
+        ...(accountNamespace ? { namespace: new ScalarNode(accountNamespace) } : {}),
+        kind: 'ServiceAccount',
+      },
+    ],
+  });
+}
+
+export class WorkspaceRbac extends Construct {
+  private readonly namespaces = valueRef('coder.serviceAccount.workspaceNamespaces');
+  /** One workspace namespace, in the documents made once per item of `namespaces`. */
+  private readonly item = new Var('workspaceNamespace');
+  private readonly itemGrants = namespaceGrants(this.item);
+  private readonly releaseRole = role(this, 'Role', release.namespace, releaseGrants());
+  private readonly releaseBinding = roleBinding(this, 'RoleBinding', release.namespace);
+  private readonly namespaceRole = role(this, 'NamespaceRole', this.item.field('name'), this.itemGrants);
+  private readonly namespaceBinding = roleBinding(
+    this,
+    'NamespaceRoleBinding',
+    this.item.field('name'),
+    release.namespace,
+  );
 
   public documents(): Document[] {
-    const namespaces = valueRef('coder.serviceAccount.workspaceNamespaces');
-    const item = new Var('workspaceNamespace');
-    const itemGrants = namespaceGrants(item);
-    const account = (namespace?: Expr): TreeMap => ({
-      kind: 'ServiceAccount',
-      name: new ScalarNode(valueRef('coder.serviceAccount.name')),
-      ...(namespace ? { namespace: new ScalarNode(namespace) } : {}),
-    });
-    const role = (namespace: Expr, grants: Grants): TreeMap => {
-      const tree = this.tokens.resolve(this.role.toJson()) as TreeMap;
-      return {
-        ...tree,
-        metadata: { ...(tree.metadata as TreeMap), namespace: new ScalarNode(namespace) },
-        rules: rules(grants),
-      };
-    };
-    const binding = (namespace: Expr, subjectNamespace?: Expr): TreeMap => {
-      const tree = this.tokens.resolve(this.binding.toJson()) as TreeMap;
-      return {
-        ...tree,
-        metadata: { ...(tree.metadata as TreeMap), namespace: new ScalarNode(namespace) },
-        subjects: [account(subjectNamespace)],
-      };
-    };
+    const each = { list: this.namespaces, variable: this.item };
     return [
-      { file: 'rbac-role.yaml', cond: releaseGrants().workspacePerms, tree: role(release.namespace, releaseGrants()) },
-      { file: 'rbac-rolebinding.yaml', cond: releaseGrants().workspacePerms, tree: binding(release.namespace) },
+      { file: 'rbac-role.yaml', cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseRole) },
+      { file: 'rbac-rolebinding.yaml', cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseBinding) },
       {
         file: 'rbac-workspace-namespace-roles.yaml',
-        each: { list: namespaces, variable: item },
-        cond: itemGrants.workspacePerms,
-        tree: role(item.field('name'), itemGrants),
+        each,
+        cond: this.itemGrants.workspacePerms,
+        tree: treeOf(this.namespaceRole),
       },
       {
         file: 'rbac-workspace-namespace-rolebindings.yaml',
-        each: { list: namespaces, variable: item },
-        cond: itemGrants.workspacePerms,
-        tree: binding(item.field('name'), release.namespace),
+        each,
+        cond: this.itemGrants.workspacePerms,
+        tree: treeOf(this.namespaceBinding),
       },
     ];
   }

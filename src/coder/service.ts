@@ -1,6 +1,5 @@
 /** The Service in front of coderd (name, ports and selector as the official chart's). */
-import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   and,
@@ -18,25 +17,14 @@ import {
   stringsAt,
   ternary,
 } from '../expr/expr';
-import {
-  Document,
-  Guard,
-  OptionalItemNode,
-  OptionalNode,
-  ScalarNode,
-  SpliceNode,
-  TreeMap,
-  WithNode,
-} from '../tree/nodes';
-import { removeAt, setAt } from '../tree/patch';
-import { TokenRegistry } from '../tree/tokens';
+import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, SpliceNode } from '../tree/nodes';
+import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
 import { hasNodePorts, isLoadBalancer, prometheusEnabled, tlsEnabled } from './conditions';
-import { selectorLabels, standardLabels } from './labels';
+import { selectorLabels, standardLabels, userAnnotations } from './labels';
 import {
   CODER_NAME,
-  HTTP_PORT,
   HTTP_PORT_NAME,
   HTTPS_PORT_NAME,
   PROMETHEUS_PORT_NAME,
@@ -49,7 +37,7 @@ function optionalField(when: Expr, path: ValuePath): OptionalNode {
   return new OptionalNode(and(when, not(empty(valueRef(path)))), new ScalarNode(valueRef(path)));
 }
 
-function servicePort(name: string, port: number, nodePortPath: ValuePath): TreeMap {
+function servicePort(name: string, port: number, nodePortPath: ValuePath): Authored<k8s.ServicePort> {
   return {
     name,
     port,
@@ -99,33 +87,18 @@ export function serviceGuards(): Guard[] {
 }
 
 export class CoderService extends Construct {
-  private readonly service: kplus.Service;
-
-  public constructor(
-    scope: Construct,
-    id: string,
-    private readonly tokens: TokenRegistry,
-  ) {
-    super(scope, id);
-    this.service = new kplus.Service(this, 'Resource', {
-      metadata: { name: CODER_NAME, namespace: tokens.scalar(release.namespace) },
-      type: tokens.scalar(valueRef('coder.service.type')) as kplus.ServiceType,
-      ports: [{ name: HTTP_PORT_NAME, port: SERVICE_HTTP_PORT, targetPort: HTTP_PORT }],
-    });
-  }
-
-  public document(): Document {
-    const json = ApiObject.of(this.service).toJson() as object;
-    removeAt(json, ['spec', 'externalIPs']);
-    const t = this.tokens;
-    setAt(json, ['metadata', 'labels'], standardLabels(t));
-    setAt(json, ['metadata', 'annotations'], t.node(new WithNode(valueRef('coder.service.annotations'))));
-    setAt(json, ['spec', 'sessionAffinity'], t.scalar(valueRef('coder.service.sessionAffinity')));
-    // Ports by name, as the official chart: they follow the container if its numbers change.
-    setAt(
-      json,
-      ['spec', 'ports'],
-      [
+  private readonly service = kubeObject(this, 'Resource', k8s.KubeService, {
+    metadata: {
+      name: CODER_NAME,
+      namespace: new ScalarNode(release.namespace),
+      labels: standardLabels(),
+      annotations: userAnnotations('coder.service.annotations'),
+    },
+    spec: {
+      type: new ScalarNode(valueRef('coder.service.type')),
+      sessionAffinity: new ScalarNode(valueRef('coder.service.sessionAffinity')),
+      // Ports by name, as the official chart: they follow the container if its numbers change.
+      ports: [
         servicePort(HTTP_PORT_NAME, SERVICE_HTTP_PORT, 'coder.service.httpNodePort'),
         new OptionalItemNode(
           tlsEnabled(),
@@ -134,16 +107,15 @@ export class CoderService extends Construct {
         // The user's ports, with node ports kept where Kubernetes allocates them (as above).
         new SpliceNode(ternary(additionalPorts(), omitEach(additionalPorts(), 'nodePort'), hasNodePorts())),
       ],
-    );
-    // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).
-    setAt(json, ['spec', 'loadBalancerIP'], optionalField(isLoadBalancer(), 'coder.service.loadBalancerIP'));
-    setAt(json, ['spec', 'loadBalancerClass'], optionalField(isLoadBalancer(), 'coder.service.loadBalancerClass'));
-    setAt(
-      json,
-      ['spec', 'externalTrafficPolicy'],
-      optionalField(isLoadBalancer(), 'coder.service.externalTrafficPolicy'),
-    );
-    setAt(json, ['spec', 'selector'], selectorLabels(t));
-    return { file: 'service.yaml', cond: valueRef('coder.service.enable'), tree: t.resolve(json) as TreeMap };
+      selector: selectorLabels(),
+      // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).
+      loadBalancerIP: optionalField(isLoadBalancer(), 'coder.service.loadBalancerIP'),
+      loadBalancerClass: optionalField(isLoadBalancer(), 'coder.service.loadBalancerClass'),
+      externalTrafficPolicy: optionalField(isLoadBalancer(), 'coder.service.externalTrafficPolicy'),
+    },
+  });
+
+  public document(): Document {
+    return { file: 'service.yaml', cond: valueRef('coder.service.enable'), tree: treeOf(this.service) };
   }
 }
