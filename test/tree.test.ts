@@ -1,5 +1,6 @@
 /** Objects authored with nodes, and node placement: the guards against silent mistakes in the construct layer. */
 import { Expr, lit } from '../src/expr/expr';
+import { GoValue } from '../src/expr/go-semantics';
 import { valueRef } from '../src/values/refs';
 import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
 import { renderDocument } from '../src/backends/concrete';
@@ -134,7 +135,7 @@ describe('where a node may stand (one table, both back-ends)', () => {
   });
 
   test('a map made only of a map from values is written as that map, and left out when it is empty', () => {
-    const doc = (annotations: unknown) => ({
+    const doc = (annotations: GoValue) => ({
       file: 'x.yaml',
       tree: { metadata: { name: 'n', annotations: { [spreadKey()]: new SpreadNode(lit(annotations)) } } },
     });
