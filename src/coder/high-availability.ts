@@ -157,7 +157,8 @@ export const topologySpreadField = (): OptionalNode =>
  * a cluster see none and treat every upgrade as a config change.
  */
 export const changesCoderVersion = (): Expr => {
-  const live = liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME);
+  // One lookup per render, however many conditions ask.
+  const live = bound('liveImage', liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME));
   return and(not(empty(live)), ne(live, coderImage()));
 };
 
@@ -181,7 +182,8 @@ const minimalDowntimeRollout = (): ChoiceNode =>
 /** Coder's "scale to zero": every old replica stops before the new version starts. */
 const cutoverRollout = (): TreeMap => ({ type: 'Recreate' });
 
-const versionUpgradeWanted = (): Expr => and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion());
+const versionUpgradeWanted = (): Expr =>
+  bound('versionUpgradeRollout', and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion()));
 
 /**
  * The Deployment strategy: the user's when given; for a Coder version change, the versionUpgrade
