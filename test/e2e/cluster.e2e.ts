@@ -4,7 +4,7 @@
  * to HA with real controllers and scheduling, a refused upgrade, an upgrade of every mutable
  * value, rollback and uninstall.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, loadAll } from 'js-yaml';
 import { HELM_MAJORS, HelmMajor } from '../../tools/helm/tools';
@@ -334,6 +334,96 @@ describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
     );
     expect(kube.items(['get', 'replicasets', '-n', NAMESPACE, '-l', podSelector])).toEqual([]);
     for (const node of ['node-a', 'node-b']) kube.kubectl(['delete', 'node', node, '--ignore-not-found']);
+  });
+});
+
+/**
+ * A drop-in for the official chart: a release installed with the official chart's objects moves to
+ * this chart with `helm upgrade`, and back with `helm rollback`. The official objects are the
+ * official chart's own render of its default scenario (test/conformance/official), installed as a
+ * chart of static templates under the release the render was made for.
+ */
+describe.each(HELM_MAJORS)('Helm %i: from a release of the official chart', (major: HelmMajor) => {
+  const namespace = `from-official-${major}`;
+  const release = 'release-name';
+  const scenario = join(PACKAGE_ROOT, 'test', 'conformance', 'official', 'default_values');
+  const helm = (args: string[]) => kube.helm(major, args);
+  const uid = (kind: string, name: string) => String(meta(kube.json(['get', kind, name, '-n', namespace])).uid);
+  const selectorOf = () => (kube.json(['get', 'deployment', 'coder', '-n', namespace]).spec as Obj).selector;
+
+  /** The official render as a chart: the same objects, in this test's namespace. */
+  function officialChart(): string {
+    const dir = join(plane.dir, `official-chart-${major}`);
+    mkdirSync(join(dir, 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'Chart.yaml'), dump({ apiVersion: 'v2', name: 'coder', version: '0.1.0' }));
+    const render = readFileSync(`${scenario}.coder.reference.yaml`, 'utf8').replace(
+      /^(\s+)namespace: coder$/gm,
+      `$1namespace: ${namespace}`,
+    );
+    expect(render).not.toContain('{{');
+    writeFileSync(join(dir, 'templates', 'official.yaml'), render);
+    return dir;
+  }
+
+  test('helm upgrade keeps the same Deployment, Service and RoleBinding; helm rollback goes back', () => {
+    kube.ok(['create', 'namespace', namespace]);
+    const install = helm(['install', release, officialChart(), '--namespace', namespace]);
+    expect(install.status).toBe(0);
+    const official = objectsOf(helm(['get', 'manifest', release, '--namespace', namespace]).stdout);
+    expect(official.map((o) => o.kind).sort()).toEqual([
+      'Deployment',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
+    const before = {
+      deployment: uid('deployment', 'coder'),
+      service: uid('service', 'coder'),
+      roleBinding: uid('rolebinding', 'coder'),
+      selector: selectorOf(),
+    };
+
+    // The selector and the RoleBinding's roleRef are immutable: a chart that changed either could not take over.
+    const upgrade = helm([
+      'upgrade',
+      release,
+      CHART_DIR,
+      '--namespace',
+      namespace,
+      '-f',
+      `${scenario}.values.yaml`,
+      '--set-string',
+      'coder.podAnnotations.owner=coder-ha',
+    ]);
+    expect(upgrade.status).toBe(0);
+    expect(upgrade.stderr).toBe('');
+    expect(uid('deployment', 'coder')).toBe(before.deployment);
+    expect(uid('service', 'coder')).toBe(before.service);
+    expect(uid('rolebinding', 'coder')).toBe(before.roleBinding);
+    expect(selectorOf()).toEqual(before.selector);
+    const ours = objectsOf(helm(['get', 'manifest', release, '--namespace', namespace]).stdout);
+    for (const object of ours) {
+      const live = kube.json(['get', String(object.kind), String(meta(object).name), '-n', namespace]);
+      expect(meta(live).labels ?? {}).toMatchObject((meta(object).labels ?? {}) as Obj);
+    }
+    // The values given to the upgrade reached the live pod template.
+    const template = (kube.json(['get', 'deployment', 'coder', '-n', namespace]).spec as Obj).template as Obj;
+    expect(meta(template).annotations).toMatchObject({ owner: 'coder-ha', 'app.kubernetes.io/component': 'coderd' });
+
+    const rollback = helm(['rollback', release, '1', '--namespace', namespace]);
+    expect(rollback.status).toBe(0);
+    expect(uid('deployment', 'coder')).toBe(before.deployment);
+    const restored = (kube.json(['get', 'deployment', 'coder', '-n', namespace]).spec as Obj).template as Obj;
+    expect(meta(restored).annotations ?? {}).not.toHaveProperty('owner');
+    // What this chart adds to the official objects (the headless Service the helm test uses) is gone again.
+    const added = ours.filter((o) => !official.some((a) => a.kind === o.kind && meta(a).name === meta(o).name));
+    expect(added.map((o) => `${String(o.kind)}/${String(meta(o).name)}`)).toEqual(['Service/coder-headless']);
+    for (const object of added)
+      expect(kube.exists(String(object.kind), String(meta(object).name), namespace)).toBe(false);
+
+    expect(helm(['uninstall', release, '--namespace', namespace]).status).toBe(0);
+    kube.ok(['delete', 'namespace', namespace, '--wait=false']);
   });
 });
 
