@@ -15,7 +15,8 @@ import { wildcardRuleHost } from './ingress';
 import { standardLabels, userAnnotations } from './labels';
 import { CODER_NAME, SERVICE_HTTP_PORT } from './names';
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const HTTP_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
+const LISTENER_SET = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ListenerSet' };
 
 /** The parts of Gateway API's HTTPRoute (v1) that the chart writes; the user's parts are blocks. */
 interface HttpRouteProps {
@@ -57,58 +58,43 @@ const metadata = (name: string, annotations: ValuePath): Authored<k8s.ObjectMeta
 });
 
 export class CoderGateway extends Construct {
-  private readonly route = customObject<HttpRouteProps>(
-    this,
-    'HTTPRoute',
-    { apiVersion: GATEWAY_API, kind: 'HTTPRoute' },
-    {
-      metadata: metadata(CODER_NAME, 'coder.httproute.annotations'),
-      spec: {
-        parentRefs: new BlockNode(route('parentRefs')),
-        hostnames: hostnames(),
-        // Gateway API backends name a Service port by number, not by name.
-        rules: [{ backendRefs: [{ name: CODER_NAME, port: SERVICE_HTTP_PORT }] }],
-      },
+  private readonly route = customObject<HttpRouteProps>(this, 'HTTPRoute', HTTP_ROUTE, {
+    metadata: metadata(CODER_NAME, 'coder.httproute.annotations'),
+    spec: {
+      parentRefs: new BlockNode(route('parentRefs')),
+      hostnames: hostnames(),
+      // Gateway API backends name a Service port by number, not by name.
+      rules: [{ backendRefs: [{ name: CODER_NAME, port: SERVICE_HTTP_PORT }] }],
     },
-  );
+  });
 
-  private readonly redirect = customObject<HttpRouteProps>(
-    this,
-    'HTTPSRedirect',
-    { apiVersion: GATEWAY_API, kind: 'HTTPRoute' },
-    {
-      metadata: metadata(`${CODER_NAME}-https-redirect`, 'coder.httproute.annotations'),
-      spec: {
-        parentRefs: new BlockNode(route('httpsRedirect.parentRefs')),
-        hostnames: hostnames(),
-        rules: [
-          {
-            filters: [
-              {
-                type: 'RequestRedirect',
-                requestRedirect: { scheme: 'https', statusCode: new ScalarNode(route('httpsRedirect.statusCode')) },
-              },
-            ],
-            // Every path, written out as the official chart does (it is also Gateway API's default).
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          },
-        ],
-      },
+  private readonly redirect = customObject<HttpRouteProps>(this, 'HTTPSRedirect', HTTP_ROUTE, {
+    metadata: metadata(`${CODER_NAME}-https-redirect`, 'coder.httproute.annotations'),
+    spec: {
+      parentRefs: new BlockNode(route('httpsRedirect.parentRefs')),
+      hostnames: hostnames(),
+      rules: [
+        {
+          filters: [
+            {
+              type: 'RequestRedirect',
+              requestRedirect: { scheme: 'https', statusCode: new ScalarNode(route('httpsRedirect.statusCode')) },
+            },
+          ],
+          // Every path, written out as the official chart does (it is also Gateway API's default).
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        },
+      ],
     },
-  );
+  });
 
-  private readonly listenerSet = customObject<ListenerSetProps>(
-    this,
-    'ListenerSet',
-    { apiVersion: GATEWAY_API, kind: 'ListenerSet' },
-    {
-      metadata: metadata(CODER_NAME, 'coder.listenerset.annotations'),
-      spec: {
-        parentRef: new BlockNode(listenerSet('parentRef')),
-        listeners: new BlockNode(listenerSet('listeners')),
-      },
+  private readonly listenerSet = customObject<ListenerSetProps>(this, 'ListenerSet', LISTENER_SET, {
+    metadata: metadata(CODER_NAME, 'coder.listenerset.annotations'),
+    spec: {
+      parentRef: new BlockNode(listenerSet('parentRef')),
+      listeners: new BlockNode(listenerSet('listeners')),
     },
-  );
+  });
 
   public documents(): Document[] {
     return [

@@ -32,7 +32,7 @@ import {
 } from '../expr/expr';
 import { GoValue } from '../expr/go-semantics';
 import { BlockNode, ChoiceNode, Guard, OptionalNode, ScalarNode, Tree, TreeMap } from '../tree/nodes';
-import { selectorLabelEntries } from './labels';
+import { selectorLabels } from './labels';
 import { SchemaNode } from '../values/schema';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
@@ -92,7 +92,7 @@ const antiAffinityDefault = (): TreeMap => ({
       {
         weight: 100,
         podAffinityTerm: {
-          labelSelector: { matchLabels: selectorLabelEntries() },
+          labelSelector: { matchLabels: selectorLabels() },
           topologyKey: 'kubernetes.io/hostname',
         },
       },
@@ -106,7 +106,7 @@ const topologySpreadDefault = (): Tree[] =>
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: selectorLabelEntries() },
+    labelSelector: { matchLabels: selectorLabels() },
   }));
 
 /** Surge one new replica before taking an old one down: a rollout never drops below replicaCount. */

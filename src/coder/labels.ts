@@ -1,6 +1,6 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
 import { concat, defaultTo, Expr, hasKey, lit, or } from '../expr/expr';
-import { Guard, IncludeNode, NamedTemplate, ScalarNode, SpreadNode, spreadKey, TreeMap } from '../tree/nodes';
+import { Guard, IncludeNode, NamedTemplate, ScalarNode, SpreadNode, spreadKey } from '../tree/nodes';
 import { Authored } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
@@ -48,11 +48,8 @@ const STANDARD_LABELS: NamedTemplate = {
 /** A labels, annotations or selector map, as authored: literal entries and nodes. */
 export type LabelMap = Authored<{ [key: string]: string }>;
 
-/** The selector labels, as entries of a labels or matchLabels map. */
+/** The selector labels, as entries of a labels or matchLabels map (in an object, or inside a node). */
 export const selectorLabels = (): LabelMap => ({ [spreadKey()]: new IncludeNode(SELECTOR_LABELS) });
-
-/** The selector labels, as entries of a map inside a node (a default's labelSelector). */
-export const selectorLabelEntries = (): TreeMap => ({ [spreadKey()]: new IncludeNode(SELECTOR_LABELS) });
 
 /** The official chart's standard labels (selector labels included), as entries of a labels map. */
 export const standardLabels = (): LabelMap => ({ [spreadKey()]: new IncludeNode(STANDARD_LABELS) });
