@@ -20,6 +20,7 @@ import {
   ne,
   not,
   omit,
+  pick,
   omitEach,
   stringsAt,
   or,
@@ -83,6 +84,10 @@ Object.assign(cases, {
   'ne-strings': ne(v('text'), lit('a')),
   'concat-unicode': concat(v('tricky') as Expr<string>, lit('-'), new Ref<string>('Release', ['Namespace'])),
   'concat-chart': concat(new Ref<string>('Chart', ['Name']), lit('-'), new Ref<string>('Chart', ['Version'])),
+  // Literal parts go into printf's format: a % in them must still print as itself.
+  'concat-percent': concat(lit('100% of '), v('tricky') as Expr<string>, lit(' at 5%s %d %%')),
+  'concat-literals-only': concat(lit('a%'), lit('b')),
+  'concat-long-format': concat(lit('word '.repeat(40)), new Ref<string>('Release', ['Namespace']), lit(' end%')),
   'len-env': len(v('env')),
   'len-text': len(v('tricky')),
   'gt-len': gt(len(v('env')), lit(3)),
@@ -94,6 +99,8 @@ Object.assign(cases, {
   'has-named-Z': hasItemNamed(v('env'), 'Z'),
   'omit-map': omit(v('map'), 'a'),
   'omit-defaulted-nothing': omit(defaultTo(lit({}), v('nothing')), 'a'),
+  'pick-map': pick(v('map'), 'a', 'absent'),
+  'pick-defaulted-nothing': pick(defaultTo(lit({}), v('nothing')), 'a'),
   'omit-each': omitEach(v('ports'), 'nodePort'),
   'omit-each-empty': omitEach(v('emptyList'), 'nodePort'),
   'strings-at': stringsAt(v('ports'), 'targetPort'),
@@ -153,8 +160,21 @@ describe('expression semantics against Helm', () => {
     expect(expected['omit-each-empty']).toEqual([]);
   });
 
+  test('pick keeps the entries at the keys the map has', () => {
+    expect(expected['pick-map']).toEqual({ a: 1 });
+    expect(expected['pick-defaulted-nothing']).toEqual({});
+  });
+
   test('stringsAt keeps only the string values of the key', () => {
     expect(expected['strings-at']).toEqual(['web']);
+  });
+
+  test('concat puts its literal parts into the format, escaping %', () => {
+    const namespace = new Ref<string>('Release', ['Namespace']);
+    expect(concat(lit('coder.'), namespace, lit('.svc')).toGo()).toBe('(printf "coder.%s.svc" $.Release.Namespace)');
+    expect(concat(lit('50% of '), namespace).toGo()).toBe('(printf "50%% of %s" $.Release.Namespace)');
+    expect(concat(lit('a'), lit('b')).toGo()).toBe('"ab"');
+    expect(expected['concat-percent']).toBe('100% of ' + String(values.tricky) + ' at 5%s %d %%');
   });
 
   test('large numbers keep their integer form', () => {

@@ -81,10 +81,13 @@ function cutString(literal: string): Term {
   } catch {
     return literal; // not written by goString: leave it whole
   }
+  // Measured on the text, not the literal, so that a piece is never cut again (escapes lengthen it).
+  if (text.length <= STRING_PIECE) return literal;
   const pieces: string[] = [];
   let rest = text;
   while (rest.length > STRING_PIECE) {
-    const space = rest.lastIndexOf(' ', STRING_PIECE);
+    // The piece keeps the space it is cut after, and stays within STRING_PIECE characters.
+    const space = rest.lastIndexOf(' ', STRING_PIECE - 1);
     const cut = space > STRING_PIECE / 2 ? space + 1 : STRING_PIECE;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut);

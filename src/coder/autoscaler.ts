@@ -85,9 +85,9 @@ export function autoscalingGuards(): Guard[] {
       when: and(autoscaling('enable'), gt(minReplicas, maxReplicas)),
       message: concat(
         lit('coder.autoscaling.minReplicas ('),
-        intString(minReplicas),
+        intString(autoscaling('minReplicas')),
         lit(') is above coder.autoscaling.maxReplicas ('),
-        intString(maxReplicas),
+        intString(autoscaling('maxReplicas')),
         lit('): raise maxReplicas or lower minReplicas.'),
       ),
     },

@@ -1,17 +1,17 @@
 /** Value expressions that several constructs share, named for what they mean. */
-import { concat, defaultTo, empty, envValues, eq, Expr, get, lit, not, or } from '../expr/expr';
+import { bound, concat, defaultTo, empty, envValues, eq, Expr, get, lit, not, or } from '../expr/expr';
 import { chart, valueRef } from '../values/refs';
 
 /** `app.kubernetes.io/name`: the chart name unless `nameOverride` is set (part of the selector). */
 export const appName = (): Expr<string> => defaultTo(chart.name, valueRef('nameOverride'));
 
 /** coderd serves TLS itself (port 8443, Service port 443). */
-export const tlsEnabled = (): Expr<boolean> => not(empty(valueRef('coder.tls.secretNames')));
+export const tlsEnabled = (): Expr<boolean> => bound('tls', not(empty(valueRef('coder.tls.secretNames'))));
 
 export const serviceType = (): Expr<string> => valueRef('coder.service.type');
-export const isLoadBalancer = (): Expr<boolean> => eq(serviceType(), lit('LoadBalancer'));
+export const isLoadBalancer = (): Expr<boolean> => bound('loadBalancer', eq(serviceType(), lit('LoadBalancer')));
 /** Services of these types allocate node ports. */
-export const hasNodePorts = (): Expr => or(eq(serviceType(), lit('NodePort')), isLoadBalancer());
+export const hasNodePorts = (): Expr => bound('nodePorts', or(eq(serviceType(), lit('NodePort')), isLoadBalancer()));
 
 /** The user's literal env values by name. */
 export const userEnvValues = (): Expr<{ [name: string]: string }> => envValues(valueRef('coder.env'));
@@ -33,5 +33,11 @@ export const workspaceRoleName = (): Expr<string> =>
  */
 export const containerResource = (section: 'limits' | 'requests', resource: 'cpu' | 'memory'): Expr => {
   const orEmptyMap = (map: Expr): Expr => defaultTo(lit({}), map);
-  return get(orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), section)), resource);
+  return get(
+    bound(
+      `resource${section === 'limits' ? 'Limits' : 'Requests'}`,
+      orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), section)),
+    ),
+    resource,
+  );
 };

@@ -4,6 +4,7 @@
  * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
  */
 import {
+  bound,
   and,
   concat,
   duplicatesOf,
@@ -163,7 +164,7 @@ export function coderEnv(): Authored<k8s.EnvVar[]> {
 /** Refusals that keep env names unique and the chart-owned variables intact. */
 export function envGuards(): Guard[] {
   const reserved = CHART_VARIABLES.filter((v) => v.override === UserOverride.FORBIDDEN);
-  const duplicates = duplicatesOf(namesOf(userEnv()));
+  const duplicates = bound('repeatedEnvNames', duplicatesOf(namesOf(userEnv())));
   return [
     ...reserved.map((variable) =>
       ruleGuard(

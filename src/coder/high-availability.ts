@@ -72,7 +72,7 @@ export const maySeveralRun = (): Expr<boolean> => gt(replicasOr('maxReplicas', '
 
 /** Custom relays: the user turned the embedded DERP server off, so no relay URL is needed. */
 export const customRelays = (): Expr<boolean> =>
-  has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE')), lit(['false', '0', 'f']));
+  bound('customRelays', has(lower(get(userEnvValues(), 'CODER_DERP_SERVER_ENABLE')), lit(['false', '0', 'f'])));
 
 /**
  * IPv6-only pods: `coder.singleStackIPv6` (the official chart's key) or its earlier spelling here,
@@ -212,7 +212,13 @@ const RELAY = 'CODER_DERP_SERVER_RELAY_URL';
 
 /** CODER_PG_CONNECTION_URL is in coder.env, from a Secret or as a non-empty value. */
 export const postgresInEnv = (): Expr =>
-  and(hasItemNamed(userEnv(), PG_URL), not(and(hasKey(userEnvValues(), PG_URL), empty(get(userEnvValues(), PG_URL)))));
+  bound(
+    'postgresInEnv',
+    and(
+      hasItemNamed(userEnv(), PG_URL),
+      not(and(hasKey(userEnvValues(), PG_URL), empty(get(userEnvValues(), PG_URL)))),
+    ),
+  );
 
 /** The host of a URL, lower-cased (the text itself when it is not a URL). */
 const hostOf = (url: Expr<string>): Expr<string> =>
@@ -277,17 +283,19 @@ const CUSTOM_RELAYS_ITEM = itemNamed('CODER_DERP_SERVER_ENABLE', {
 const FIXED_ADDRESS: SchemaNode = { type: 'string', minLength: 1, not: { pattern: '\\$\\(' } };
 
 export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] {
-  const userRelay = get(userEnvValues(), RELAY);
+  const userRelay = bound('userRelay', get(userEnvValues(), RELAY));
+  // Not bound: it reads coder.envUseClusterAccessURL with `ternary`, which fails on a missing key,
+  // and only a relay URL set in coder.env needs it.
   const accessURL = effectiveAccessURL(clusterAccessURL);
+  const relayHost = bound('relayHost', hostOf(userRelay));
   const relayIsLoadBalanced = or(
     eq(lower(userRelay), lower(accessURL)),
-    and(not(empty(accessURL)), eq(hostOf(userRelay), hostOf(accessURL))),
-    has(hostOf(userRelay), serviceHosts()),
+    and(not(empty(accessURL)), eq(relayHost, hostOf(accessURL))),
+    has(relayHost, serviceHosts()),
   );
-  const noSharedDatabase = and(
-    not(valueRef('coder.workspaceProxy')),
-    not(postgresInEnv()),
-    empty(valueRef('coder.envFrom')),
+  const noSharedDatabase = bound(
+    'noSharedDatabase',
+    and(not(valueRef('coder.workspaceProxy')), not(postgresInEnv()), empty(valueRef('coder.envFrom'))),
   );
   return [
     // Each replica would start against its own built-in database and never join the others.

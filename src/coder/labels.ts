@@ -1,5 +1,5 @@
 /** The labels every object carries, and the selector labels that tie pods to their owners. */
-import { concat, defaultTo, Expr, hasKey, lit, or } from '../expr/expr';
+import { concat, defaultTo, empty, Expr, lit, not, pick } from '../expr/expr';
 import { Guard, IncludeNode, NamedTemplate, ScalarNode, SpreadNode, spreadKey } from '../tree/nodes';
 import { Authored } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
@@ -101,7 +101,7 @@ export function labelGuards(): Guard[] {
     ruleGuard(
       path,
       `${path} must not set the chart's own labels (${STANDARD_LABEL_KEYS.join(', ')}): they select the pods and identify the release. Use another key.`,
-      or(...STANDARD_LABEL_KEYS.map((key) => hasKey(userMap(path), key))),
+      not(empty(pick(userMap(path), ...STANDARD_LABEL_KEYS))),
       // Each standard key refused by name (`not: {}` matches nothing), so that schema errors name the label.
       valueAt(path, {
         type: 'object',

@@ -40,11 +40,12 @@ function notesText(): string {
   return [
     `Coder {{ .Chart.AppVersion }} is deployed as release "${show(release.name)}" in namespace "${namespace}".`,
     '',
-    `Replicas: ${inline(
-      autoscalingOn(),
-      `${show(valueRef('coder.autoscaling.minReplicas'))} to ${show(valueRef('coder.autoscaling.maxReplicas'))}, set by the HorizontalPodAutoscaler`,
-      show(valueRef('coder.replicaCount')),
-    )}`,
+    // One line of output, written over several: `-}}` and `{{-` trim the line breaks in between.
+    `Replicas: {{ if ${pipelineOf(autoscalingOn())} -}}`,
+    `${show(valueRef('coder.autoscaling.minReplicas'))} to ${show(valueRef('coder.autoscaling.maxReplicas'))}, set by the HorizontalPodAutoscaler`,
+    '{{- else -}}',
+    show(valueRef('coder.replicaCount')),
+    '{{- end }}',
     when(isHighlyAvailable()),
     '  High availability: the replicas form one cluster through the shared Postgres.',
     `{{- else if eq ${plannedReplicas().toGo()} 0 }}`,

@@ -2,7 +2,7 @@
  * Volumes and mounts of the coderd pod: one per TLS Secret, one per CA certificate, then the
  * user's own. The names and paths are the official chart's.
  */
-import { concat, concatLists, join, lit, missingFrom, namesOf, prefixEach, Var } from '../expr/expr';
+import { bound, concat, concatLists, join, lit, missingFrom, namesOf, prefixEach, Var } from '../expr/expr';
 import { k8s } from 'cdk8s-plus-28';
 import { Guard, MapListNode, ScalarNode, SpliceNode } from '../tree/nodes';
 import { Authored } from '../tree/kube-object';
@@ -50,7 +50,7 @@ export function volumeGuards(): Guard[] {
     prefixEach(tlsSecrets(), 'tls-'),
     prefixEach(namesOf(caCerts()), 'ca-cert-'),
   );
-  const missing = missingFrom(namesOf(valueRef('coder.volumeMounts')), known);
+  const missing = bound('unknownVolumeMounts', missingFrom(namesOf(valueRef('coder.volumeMounts')), known));
   return [
     {
       renderOnly: 'a `coder.volumeMounts` entry with no volume of its name (it compares two lists)',

@@ -1,11 +1,11 @@
 /** Refusals for workspace namespaces whose Roles would collide. */
-import { concat, duplicatesOf, has, join, lit, namesOf } from '../expr/expr';
+import { bound, concat, duplicatesOf, has, join, lit, namesOf } from '../expr/expr';
 import { Guard } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 
 export function workspaceNamespaceGuards(): Guard[] {
   const namespaces = valueRef('coder.serviceAccount.workspaceNamespaces');
-  const repeated = duplicatesOf(namesOf(namespaces));
+  const repeated = bound('repeatedWorkspaceNamespaces', duplicatesOf(namesOf(namespaces)));
   return [
     {
       renderOnly: '`coder.serviceAccount.workspaceNamespaces` listing the release namespace (known only at install)',

@@ -2,6 +2,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
+  bound,
   and,
   concat,
   concatLists,
@@ -52,14 +53,20 @@ const additionalPorts = (): Expr => valueRef('coder.service.additionalPorts');
 /** The names of the Service's own ports, then the user's: Kubernetes refuses a name used twice. */
 export function serviceGuards(): Guard[] {
   const ownNames = ternary(lit([HTTP_PORT_NAME, HTTPS_PORT_NAME]), lit([HTTP_PORT_NAME]), tlsEnabled());
-  const repeated = duplicatesOf(concatLists(ownNames, namesOf(additionalPorts())));
+  const repeated = bound('repeatedPortNames', duplicatesOf(concatLists(ownNames, namesOf(additionalPorts()))));
   // A target port given by name reaches only a port the coderd container declares.
-  const containerPortNames = concatLists(
-    lit([HTTP_PORT_NAME]),
-    ternary(lit([HTTPS_PORT_NAME]), lit([]), tlsEnabled()),
-    ternary(lit([PROMETHEUS_PORT_NAME]), lit([]), prometheusEnabled()),
+  const containerPortNames = bound(
+    'containerPortNames',
+    concatLists(
+      lit([HTTP_PORT_NAME]),
+      ternary(lit([HTTPS_PORT_NAME]), lit([]), tlsEnabled()),
+      ternary(lit([PROMETHEUS_PORT_NAME]), lit([]), prometheusEnabled()),
+    ),
   );
-  const unknownTargets = missingFrom(stringsAt(additionalPorts(), 'targetPort'), containerPortNames);
+  const unknownTargets = bound(
+    'unknownTargetPorts',
+    missingFrom(stringsAt(additionalPorts(), 'targetPort'), containerPortNames),
+  );
   return [
     {
       renderOnly: 'a `coder.service.additionalPorts` target port name that coderd does not declare',

@@ -345,14 +345,31 @@ function asString(value: GoValue, where: string): string {
   return value;
 }
 
-/** String concatenation of string operands (`printf "%s%s" a b`). */
-export const concat = (...parts: Expr<string>[]): Expr<string> =>
-  new Call<string>(
-    `printf ${goString('%s'.repeat(parts.length))}`,
-    parts,
-    (s, xs) => xs.map((x) => asString(x.eval(s), 'concat')).join(''),
-    true,
-  );
+/**
+ * String concatenation of string operands, written as a person would: literal parts go into the
+ * format (`printf "coder.%s.svc" $.Release.Namespace`), every other part is a `%s`.
+ */
+class Concat extends Expr<string> {
+  public constructor(private readonly parts: readonly Expr<string>[]) {
+    super();
+  }
+  public override alwaysString(): boolean {
+    return true;
+  }
+  public eval(scope: EvalScope): string {
+    return this.parts.map((part) => asString(part.eval(scope), 'concat')).join('');
+  }
+  public toGo(): string {
+    const literal = (part: Expr<string>): string | undefined =>
+      part instanceof Lit && typeof part.value === 'string' ? part.value : undefined;
+    const format = this.parts.map((part) => literal(part)?.replaceAll('%', '%%') ?? '%s').join('');
+    const operands = this.parts.filter((part) => literal(part) === undefined);
+    if (operands.length === 0) return goString(this.parts.map(literal).join(''));
+    return `(printf ${goString(format)}${operands.map((part) => ` ${part.toGo()}`).join('')})`;
+  }
+}
+
+export const concat = (...parts: Expr<string>[]): Expr<string> => new Concat(parts);
 
 /** Go `len`: items of a list or map, bytes of a string; nil is an error, as in Go. */
 export const len = (list: Expr): Expr<number> =>
@@ -442,6 +459,15 @@ export const omit = (map: Expr, ...keys: string[]): Expr =>
     if (value === null) throw new Error('wrong type for value; expected map[string]interface {}; got interface {}');
     if (!isMap(value)) throw new Error(`error calling omit: expected a map, got ${goKind(value)}`);
     return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+  });
+
+/** Sprig `pick`: the entries of a map at the given keys, those it has (a nil map is an error). */
+export const pick = (map: Expr, ...keys: string[]): Expr<{ [key: string]: GoValue }> =>
+  new Call<{ [key: string]: GoValue }>('pick', [map, ...keys.map((k) => lit(k))], (s, [m]) => {
+    const value = m.eval(s);
+    if (value === null) throw new Error('wrong type for value; expected map[string]interface {}; got interface {}');
+    if (!isMap(value)) throw new Error(`error calling pick: expected a map, got ${goKind(value)}`);
+    return Object.fromEntries(Object.entries(value).filter(([k]) => keys.includes(k)));
   });
 
 /** Sprig `sub`: `a - b` of integers. */
@@ -611,12 +637,17 @@ const getCall = <V extends GoValue = GoValue>(map: Expr, key: string): Expr<V> =
  * `$1` in the replacement is Go's group reference.
  */
 export const regexReplaceAll = (pattern: string, input: Expr<string>, replacement: string): Expr<string> =>
-  new Call<string>('regexReplaceAll', [lit(pattern), input, lit(replacement)], (s, [, i]) => {
-    const text = asString(i.eval(s), 'regexReplaceAll');
-    return text.replace(new RegExp(pattern, 'g'), (...groups: string[]) =>
-      replacement.replace(/\$\{?(\d+)\}?/g, (_, n: string) => groups[Number(n)] ?? ''),
-    );
-  });
+  new Call<string>(
+    'regexReplaceAll',
+    [lit(pattern), input, lit(replacement)],
+    (s, [, i]) => {
+      const text = asString(i.eval(s), 'regexReplaceAll');
+      return text.replace(new RegExp(pattern, 'g'), (...groups: string[]) =>
+        replacement.replace(/\$\{?(\d+)\}?/g, (_, n: string) => groups[Number(n)] ?? ''),
+      );
+    },
+    true,
+  );
 
 /** `prefix + item + suffix` for each string of a list, joined with `separator`. */
 export const joinEach = (list: Expr, prefix: string, suffix: string, separator: string): Expr<string> =>
