@@ -1,0 +1,3 @@
+module coder-ha-chart/bench/timing
+
+go 1.23
