@@ -6,7 +6,7 @@ import { chart, valueRef } from '../values/refs';
 export const appName = (): Expr<string> => defaultTo(chart.name, valueRef('nameOverride'));
 
 /** coderd serves TLS itself (port 8443, Service port 443). */
-export const tlsEnabled = (): Expr<boolean> => bound('tls', not(empty(valueRef('coder.tls.secretNames'))));
+export const tlsEnabled = (): Expr<boolean> => not(empty(valueRef('coder.tls.secretNames')));
 
 export const serviceType = (): Expr<string> => valueRef('coder.service.type');
 export const isLoadBalancer = (): Expr<boolean> => bound('loadBalancer', eq(serviceType(), lit('LoadBalancer')));

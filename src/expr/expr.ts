@@ -65,17 +65,21 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * computing again. Outside such a file (a named template, NOTES.txt) it is written in full.
  */
 export class TemplateBindings {
-  private readonly bound = new Map<string, { go: string; line: string }>();
+  private readonly bound = new Map<string, { go: string; line: string; expr: Bound }>();
   private static current: TemplateBindings | undefined;
 
-  /** Runs `write` with these bindings collecting; returns what it wrote and the binding lines. */
-  public static collect<R>(write: () => R): { written: R; lines: string[] } {
+  /**
+   * Runs `write` with these bindings collecting; returns what it wrote, the binding lines and the
+   * bound expressions (which the top of the file evaluates, whatever surrounds their uses).
+   */
+  public static collect<R>(write: () => R): { written: R; lines: string[]; bound: Bound[] } {
     const outer = TemplateBindings.current;
     const bindings = new TemplateBindings();
     TemplateBindings.current = bindings;
     try {
       const written = write();
-      return { written, lines: [...bindings.bound.values()].map((binding) => binding.line) };
+      const all = [...bindings.bound.values()];
+      return { written, lines: all.map((binding) => binding.line), bound: all.map((binding) => binding.expr) };
     } finally {
       TemplateBindings.current = outer;
     }
@@ -88,7 +92,9 @@ export class TemplateBindings {
     // Its own expression first: a binding that uses another comes after it.
     const go = known?.go ?? bound.inner.toGo();
     if (known && known.go !== go) throw new Error(`two expressions want the template variable $${bound.name}`);
-    if (!known) bindings.bound.set(bound.name, { go, line: `{{- $${bound.name} := ${withoutOuterParens(go)} }}` });
+    if (!known) {
+      bindings.bound.set(bound.name, { go, line: `{{- $${bound.name} := ${withoutOuterParens(go)} }}`, expr: bound });
+    }
     return `$${bound.name}`;
   }
 }

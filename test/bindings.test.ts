@@ -1,0 +1,83 @@
+/**
+ * Values a template computes once at its top (`$name := …`, `bound` in src/expr/expr.ts) run
+ * before any condition of the file: Helm evaluates them whatever guards their uses. A binding is
+ * only safe when it cannot fail where the file, written without it, would not. Checked with the
+ * concrete back-end, which evaluates uses where they stand: for every values key removed (what a
+ * null does, with `--skip-schema-validation`), on the defaults and with the features that read
+ * the most keys turned on.
+ */
+import { checkModelGuards, renderDocument } from '../src/backends/concrete';
+import { chartTemplateFiles } from '../src/backends/template';
+import { coderChartModel } from '../src/coder/chart';
+import { GoMap, isMap } from '../src/expr/go-semantics';
+import { resolveValues, scopeFor, ValueMap } from '../src/render';
+
+const BASES: Record<string, ValueMap> = {
+  defaults: {},
+  'features on': {
+    coder: {
+      env: [
+        { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } },
+        { name: 'CODER_DERP_SERVER_RELAY_URL', value: 'http://$(KUBE_POD_IP):8080' },
+      ],
+      replicaCount: 3,
+      tls: { secretNames: ['tls'] },
+      ingress: { enable: true, host: 'coder.example.com', wildcardHost: '*.apps.example.com' },
+      service: { type: 'LoadBalancer' },
+      autoscaling: { enable: true, minReplicas: 2, maxReplicas: 4 },
+      metrics: { enable: true },
+    },
+  },
+};
+
+/** Every key path of a values map, maps included. */
+function keyPaths(map: GoMap, prefix: string[] = []): string[][] {
+  return Object.entries(map).flatMap(([key, value]) => {
+    const path = [...prefix, key];
+    return isMap(value) ? [path, ...keyPaths(value, path)] : [path];
+  });
+}
+
+function without(values: ValueMap, path: readonly string[]): ValueMap {
+  const copy = structuredClone(values);
+  let map: GoMap = copy;
+  for (const key of path.slice(0, -1)) map = map[key] as GoMap;
+  delete map[path[path.length - 1]];
+  return copy;
+}
+
+const fails = (run: () => unknown): boolean => {
+  try {
+    run();
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe.each(Object.entries(BASES))('a binding fails only where its file would (%s)', (_, base) => {
+  const model = coderChartModel();
+  const files = chartTemplateFiles(model, 'a test');
+  const values = resolveValues([base]);
+
+  test('on every values key removed', () => {
+    const unsafe: string[] = [];
+    for (const path of keyPaths(values)) {
+      const scope = scopeFor(without(values, path));
+      const fileFails = new Map<string, boolean>([['guards.yaml', fails(() => checkModelGuards(model, scope))]]);
+      for (const doc of model.documents)
+        fileFails.set(
+          doc.file,
+          fails(() => renderDocument(doc, scope)),
+        );
+      for (const [file, { bound }] of files) {
+        for (const binding of bound) {
+          if (fails(() => binding.inner.eval(scope)) && !fileFails.get(file)) {
+            unsafe.push(`${file}: $${binding.name} fails without ${path.join('.')}`);
+          }
+        }
+      }
+    }
+    expect(unsafe).toEqual([]);
+  });
+});
