@@ -10,6 +10,7 @@ module.exports = {
   globalSetup: undefined,
   testMatch: [
     'behaviour',
+    'bindings',
     'conformance',
     'examples',
     'features',
