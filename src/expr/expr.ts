@@ -668,6 +668,10 @@ class JoinEach extends Expr<string> {
   ) {
     super();
   }
+  /** `include` always returns a string. */
+  public override alwaysString(): boolean {
+    return true;
+  }
   public eval(scope: EvalScope): string {
     const items = this.list.eval(scope) ?? [];
     if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
