@@ -14,6 +14,14 @@ import { resolveValues, scopeFor, ValueMap } from '../src/render';
 
 const BASES: Record<string, ValueMap> = {
   defaults: {},
+  'optional objects off': {
+    coder: {
+      service: { enable: false },
+      serviceAccount: { workspacePerms: false },
+      readinessProbe: { enabled: false },
+      livenessProbe: { enabled: false },
+    },
+  },
   'features on': {
     coder: {
       env: [
@@ -80,4 +88,12 @@ describe.each(Object.entries(BASES))('a binding fails only where its file would 
     }
     expect(unsafe).toEqual([]);
   });
+});
+
+test('the guards read a missing coder.metrics.enable as off, as the Deployment does, instead of failing', () => {
+  // The container port list used `ternary` on `or(CODER_PROMETHEUS_ENABLE, coder.metrics.enable)`,
+  // which is nil without the key, and `ternary` refuses anything but a bool.
+  const model = coderChartModel();
+  const scope = scopeFor(without(resolveValues([]), ['coder', 'metrics', 'enable']));
+  expect(() => checkModelGuards(model, scope)).not.toThrow();
 });

@@ -60,7 +60,8 @@ export function serviceGuards(): Guard[] {
     concatLists(
       lit([HTTP_PORT_NAME]),
       ternary(lit([HTTPS_PORT_NAME]), lit([]), tlsEnabled()),
-      ternary(lit([PROMETHEUS_PORT_NAME]), lit([]), prometheusEnabled()),
+      // `ternary` needs a bool, and prometheusEnabled is an `or` of values (nil without metrics.enable).
+      ternary(lit([PROMETHEUS_PORT_NAME]), lit([]), not(empty(prometheusEnabled()))),
     ),
   );
   const unknownTargets = bound(
