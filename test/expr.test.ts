@@ -28,6 +28,7 @@ import {
   sub,
   ternary,
 } from '../src/expr/expr';
+import { listItem } from '../src/values/refs';
 import { GoValue } from '../src/expr/go-semantics';
 import { HELM_MAJORS } from '../tools/helm/tools';
 import { ChartModel, ScalarNode, TreeMap } from '../src/tree/nodes';
@@ -198,4 +199,15 @@ describe('expression errors mirror Go templates', () => {
   test('concat refuses non-strings', () => {
     expect(() => concat(v('one') as Expr<string>).eval(scope)).toThrow('expected a string');
   });
+});
+
+test('a list item knows which of its fields are always strings: required, of type string', () => {
+  expect(listItem('coder.tls.secretNames', 'tlsSecret').alwaysString()).toBe(true);
+  const cert = listItem('coder.certs.secrets', 'caCert');
+  expect(cert.alwaysString()).toBe(false);
+  expect(cert.field('key').alwaysString()).toBe(true);
+  // Items typed by a Kubernetes definition ($ref) are not followed: not known to be strings, their
+  // fields keep toJson, which writes a missing value as null rather than "".
+  expect(listItem('coder.env', 'variable').field('name').alwaysString()).toBe(false);
+  expect(listItem('coder.serviceAccount.workspaceNamespaces', 'ns').field('workspacePerms').alwaysString()).toBe(false);
 });

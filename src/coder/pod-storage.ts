@@ -2,11 +2,11 @@
  * Volumes and mounts of the coderd pod: one per TLS Secret, one per CA certificate, then the
  * user's own. The names and paths are the official chart's.
  */
-import { bound, concat, concatLists, join, lit, missingFrom, namesOf, prefixEach, Var } from '../expr/expr';
+import { bound, concat, concatLists, join, lit, missingFrom, namesOf, prefixEach } from '../expr/expr';
 import { k8s } from 'cdk8s-plus-28';
 import { Guard, MapListNode, ScalarNode, SpliceNode } from '../tree/nodes';
 import { Authored } from '../tree/kube-object';
-import { valueRef } from '../values/refs';
+import { listItem, valueRef } from '../values/refs';
 import { CA_CERT_ROOT, TLS_MOUNT_ROOT } from './names';
 
 const tlsSecrets = () => valueRef('coder.tls.secretNames');
@@ -14,11 +14,11 @@ const caCerts = () => valueRef('coder.certs.secrets');
 
 export function podVolumes(): Authored<k8s.Volume[]> {
   return [
-    new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
-      name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),
+    new MapListNode(tlsSecrets(), listItem('coder.tls.secretNames', 'tlsSecret'), (secret) => ({
+      name: new ScalarNode(concat(lit('tls-'), secret)),
       secret: { secretName: new ScalarNode(secret) },
     })),
-    new MapListNode(caCerts(), new Var('caCert'), (cert) => ({
+    new MapListNode(caCerts(), listItem('coder.certs.secrets', 'caCert'), (cert) => ({
       name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
       secret: { secretName: new ScalarNode(cert.field('name')) },
     })),
@@ -28,12 +28,12 @@ export function podVolumes(): Authored<k8s.Volume[]> {
 
 export function containerVolumeMounts(): Authored<k8s.VolumeMount[]> {
   return [
-    new MapListNode(tlsSecrets(), new Var('tlsSecret'), (secret) => ({
-      name: new ScalarNode(concat(lit('tls-'), secret as Var<string>)),
-      mountPath: new ScalarNode(concat(lit(`${TLS_MOUNT_ROOT}/`), secret as Var<string>)),
+    new MapListNode(tlsSecrets(), listItem('coder.tls.secretNames', 'tlsSecret'), (secret) => ({
+      name: new ScalarNode(concat(lit('tls-'), secret)),
+      mountPath: new ScalarNode(concat(lit(`${TLS_MOUNT_ROOT}/`), secret)),
       readOnly: true,
     })),
-    new MapListNode(caCerts(), new Var('caCert'), (cert) => ({
+    new MapListNode(caCerts(), listItem('coder.certs.secrets', 'caCert'), (cert) => ({
       name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
       mountPath: new ScalarNode(concat(lit(`${CA_CERT_ROOT}/`), cert.field<string>('name'), lit('.crt'))),
       subPath: new ScalarNode(cert.field('key')),

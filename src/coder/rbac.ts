@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Expr, hasKey, ternary, Var } from '../expr/expr';
 import { Document, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/nodes';
 import { Authored, kubeObject, treeOf } from '../tree/kube-object';
-import { release, valueRef } from '../values/refs';
+import { listItem, release, valueRef } from '../values/refs';
 import { workspaceRoleName } from './conditions';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -79,7 +79,7 @@ function roleBinding(scope: Construct, id: string, namespace: Expr, accountNames
 export class WorkspaceRbac extends Construct {
   private readonly namespaces = valueRef('coder.serviceAccount.workspaceNamespaces');
   /** One workspace namespace, in the documents made once per item of `namespaces`. */
-  private readonly item = new Var('workspaceNamespace');
+  private readonly item = listItem('coder.serviceAccount.workspaceNamespaces', 'workspaceNamespace');
   private readonly itemGrants = namespaceGrants(this.item);
   private readonly releaseRole = role(this, 'Role', release.namespace, releaseGrants());
   private readonly releaseBinding = roleBinding(this, 'RoleBinding', release.namespace);

@@ -208,12 +208,17 @@ export class Var<T extends GoValue = GoValue> extends Expr<T> {
   public constructor(
     public readonly name: string,
     public readonly path: readonly string[] = [],
+    /** Whether the value at a path under the variable is always a string (the contract says). */
+    private readonly stringAt: (path: readonly string[]) => boolean = () => false,
   ) {
     super();
     if (!IDENTIFIER.test(name)) throw new Error(`invalid template variable name ${name}`);
   }
   public field<U extends GoValue = GoValue>(...path: string[]): Var<U> {
-    return new Var<U>(this.name, [...this.path, ...path]);
+    return new Var<U>(this.name, [...this.path, ...path], this.stringAt);
+  }
+  public override alwaysString(): boolean {
+    return this.stringAt(this.path);
   }
   public eval(scope: EvalScope): T {
     if (!scope.vars?.has(this.name)) throw new Error(`undefined variable: $${this.name}`);

@@ -4,6 +4,7 @@
  */
 import { SchemaRule } from '../values/validate';
 import { Expr, Var } from '../expr/expr';
+import { GoValue } from '../expr/go-semantics';
 
 export type Tree = null | boolean | number | string | Tree[] | TreeMap | Node;
 export interface TreeMap {
@@ -131,13 +132,13 @@ export class SpliceNode extends Node {
 }
 
 /** One item per element of a list from values (`{{- range $var := LIST }}`). */
-export class MapListNode extends Node {
+export class MapListNode<T extends GoValue = GoValue> extends Node {
   public readonly kind = 'mapList';
   public readonly item: Tree;
   public constructor(
     public readonly list: Expr,
-    public readonly variable: Var,
-    item: (each: Var) => Tree,
+    public readonly variable: Var<T>,
+    item: (each: Var<T>) => Tree,
   ) {
     super();
     this.item = item(variable);

@@ -3,10 +3,10 @@
  * not declare: `ValuePath`, generated from the schema, checks it when compiling, and `schemaAt`
  * again when building), `.Release` and `.Chart`.
  */
-import { Ref } from '../expr/expr';
+import { Ref, Var } from '../expr/expr';
 import { GoMap, GoValue } from '../expr/go-semantics';
 import { ValuePath, Values } from '../generated/values';
-import { schemaAt } from './schema';
+import { schemaAt, SchemaNode } from './schema';
 
 type Step<T, Key extends string> = Key extends keyof NonNullable<T> ? NonNullable<T>[Key] : never;
 /** The type the generated `Values` gives the key at `Path` (`'coder.image.tag'` → `string`). */
@@ -34,6 +34,29 @@ export function valueRef<Path extends ValuePath>(path: Path): Ref<GoTypeOf<Value
   const node = schemaAt(path);
   const declaredString = node.type === 'string' && typeof node.default === 'string';
   return new Ref<GoTypeOf<ValueAt<Path>>>('Values', path.split('.'), declaredString);
+}
+
+/**
+ * The variable `range` binds to each item of the list at `path`, typed as the contract types the
+ * items. It knows which of its fields are always strings (required, of type string), so that
+ * templates write them with `quote`.
+ */
+export function listItem<Path extends ValuePath>(
+  path: Path,
+  name: string,
+): Var<NonNullable<ValueAt<Path>> extends readonly (infer Item)[] ? GoTypeOf<Item> : never> {
+  const items = schemaAt(path).items;
+  if (!items) throw new Error(`values path ${path} is not declared as a list`);
+  const stringAt = (fields: readonly string[]): boolean => {
+    let node: SchemaNode | undefined = items;
+    for (const field of fields) {
+      const required: unknown = node?.required;
+      if (!Array.isArray(required) || !required.includes(field)) return false;
+      node = node?.properties?.[field];
+    }
+    return node?.type === 'string';
+  };
+  return new Var(name, [], stringAt);
 }
 
 export const release = {
