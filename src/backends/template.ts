@@ -214,7 +214,9 @@ function guardsFile(guards: readonly Guard[], source: string): TemplateFile {
       '{{- end }}',
     ]),
   );
-  return { text: layoutTemplate([generatedBanner(source), ...bindingLines(lines), ...written, ''].join('\n')), bound };
+  const refusals = '{{- /* The refusals: each condition, then the message that says what to do. */}}';
+  const text = [generatedBanner(source), ...bindingLines(lines), refusals, ...written, ''].join('\n');
+  return { text: layoutTemplate(text), bound };
 }
 
 function userTemplatesTemplate(list: Expr, source: string): string {
