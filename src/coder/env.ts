@@ -4,8 +4,8 @@
  * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
  */
 import {
-  bound,
   and,
+  bound,
   concat,
   duplicatesOf,
   empty,

@@ -2,8 +2,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  bound,
   and,
+  bound,
   concat,
   concatLists,
   duplicatesOf,
