@@ -27,17 +27,15 @@ export const prometheusEnabled = (): Expr =>
 export const workspaceRoleName = (): Expr<string> =>
   concat(valueRef('coder.serviceAccount.name'), lit('-workspace-perms'));
 
+/** The template variable each section of the container's resources is computed once into. */
+const RESOURCE_SECTION_VARIABLE = { limits: 'resourceLimits', requests: 'resourceRequests' } as const;
+
 /**
  * One of the coderd container's requests or limits (`coder.resources.<section>.<resource>`), or
  * empty when it is not set: resources and each section may be null.
  */
 export const containerResource = (section: 'limits' | 'requests', resource: 'cpu' | 'memory'): Expr => {
   const orEmptyMap = (map: Expr): Expr => defaultTo(lit({}), map);
-  return get(
-    bound(
-      `resource${section === 'limits' ? 'Limits' : 'Requests'}`,
-      orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), section)),
-    ),
-    resource,
-  );
+  const sectionMap = orEmptyMap(get(orEmptyMap(valueRef('coder.resources')), section));
+  return get(bound(RESOURCE_SECTION_VARIABLE[section], sectionMap), resource);
 };

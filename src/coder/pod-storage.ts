@@ -11,14 +11,17 @@ import { CA_CERT_ROOT, TLS_MOUNT_ROOT } from './names';
 
 const tlsSecrets = () => valueRef('coder.tls.secretNames');
 const caCerts = () => valueRef('coder.certs.secrets');
+/** The variables `range` binds to each of them. */
+const tlsSecret = () => listItem('coder.tls.secretNames', 'tlsSecret');
+const caCert = () => listItem('coder.certs.secrets', 'caCert');
 
 export function podVolumes(): Authored<k8s.Volume[]> {
   return [
-    new MapListNode(tlsSecrets(), listItem('coder.tls.secretNames', 'tlsSecret'), (secret) => ({
+    new MapListNode(tlsSecrets(), tlsSecret(), (secret) => ({
       name: new ScalarNode(concat(lit('tls-'), secret)),
       secret: { secretName: new ScalarNode(secret) },
     })),
-    new MapListNode(caCerts(), listItem('coder.certs.secrets', 'caCert'), (cert) => ({
+    new MapListNode(caCerts(), caCert(), (cert) => ({
       name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
       secret: { secretName: new ScalarNode(cert.field('name')) },
     })),
@@ -28,12 +31,12 @@ export function podVolumes(): Authored<k8s.Volume[]> {
 
 export function containerVolumeMounts(): Authored<k8s.VolumeMount[]> {
   return [
-    new MapListNode(tlsSecrets(), listItem('coder.tls.secretNames', 'tlsSecret'), (secret) => ({
+    new MapListNode(tlsSecrets(), tlsSecret(), (secret) => ({
       name: new ScalarNode(concat(lit('tls-'), secret)),
       mountPath: new ScalarNode(concat(lit(`${TLS_MOUNT_ROOT}/`), secret)),
       readOnly: true,
     })),
-    new MapListNode(caCerts(), listItem('coder.certs.secrets', 'caCert'), (cert) => ({
+    new MapListNode(caCerts(), caCert(), (cert) => ({
       name: new ScalarNode(concat(lit('ca-cert-'), cert.field<string>('name'))),
       mountPath: new ScalarNode(concat(lit(`${CA_CERT_ROOT}/`), cert.field<string>('name'), lit('.crt'))),
       subPath: new ScalarNode(cert.field('key')),

@@ -20,7 +20,7 @@ import { helmSync } from '../helm/helm';
 import { HELM_MAJORS, HelmMajor } from '../helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../../src/paths';
 import { renderManifests, ValueMap } from '../../src/render';
-import { helmInProcess } from './helm-inprocess';
+import { helmInProcess, InProcessStats } from './helm-inprocess';
 
 const TARGETS = { helmOverFloor: 1.15, buildSeconds: 5, testSeconds: 120 };
 
@@ -191,8 +191,7 @@ function main(args: string[]): void {
         continue;
       }
       const { floor, chart, chartWithoutSchema, schemaValidation } = report.cases;
-      const inner = (s: { median: number; p25: number; p75: number }) =>
-        `${s.median.toFixed(1)} ms (IQR ${s.p25.toFixed(1)}–${s.p75.toFixed(1)})`;
+      const inner = (s: InProcessStats) => `${s.median.toFixed(1)} ms (IQR ${s.p25.toFixed(1)}–${s.p75.toFixed(1)})`;
       lines.push(`| ${label} (${report.version}): the floor chart | ${inner(floor)} | |`);
       lines.push(`| ${label}: charts/coder, HA-heavy values | ${inner(chart)} | |`);
       lines.push(`| ${label}: the same without its schema | ${inner(chartWithoutSchema)} | |`);

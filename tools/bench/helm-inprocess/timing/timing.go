@@ -14,19 +14,24 @@ import (
 	"time"
 )
 
-// Helm is one Helm major's library, behind the two things the harness times.
-type Helm interface {
-	// Render does what `helm template` does after start-up: load the chart and the values file,
-	// validate them against the schema (unless withSchema is false), render and sort.
-	Render(chartDir, valuesFile string, withSchema bool) error
-	// Validation loads the chart and coalesces the values once, and returns what compiles the
-	// schema and validates the values against it, as every render does.
-	Validation(chartDir, valuesFile string) (func() error, error)
+// Helm is one Helm major's library, as the steps of a render on its chart type C; the harness
+// composes them the same way for both majors.
+type Helm[C any] interface {
+	// Load reads the chart from dir, leaving its schema out unless withSchema.
+	Load(dir string, withSchema bool) (C, error)
+	// Values reads a values file as `helm template -f` does ("" for none).
+	Values(file string) (map[string]interface{}, error)
+	// Install runs a client-only dry-run install: validate, render and sort, as `helm template`.
+	Install(ch C, values map[string]interface{}) error
+	// Coalesce merges the values with the chart's defaults.
+	Coalesce(ch C, values map[string]interface{}) (map[string]interface{}, error)
+	// Validate compiles the chart's schema and validates coalesced values against it.
+	Validate(ch C, coalesced map[string]interface{}) error
 }
 
 // Main reads the command line, times the floor chart, the chart with and without its schema and
 // the schema validation alone, and writes the report to standard output.
-func Main(module string, helm Helm) {
+func Main[C any](module string, helm Helm[C]) {
 	chartDir := flag.String("chart", "", "the chart to render")
 	emptyDir := flag.String("empty", "", "a chart with one static template: the floor")
 	valuesFile := flag.String("f", "", "values file for the chart")
@@ -37,13 +42,28 @@ func Main(module string, helm Helm) {
 			log.Fatal(err)
 		}
 	}
-	validate, err := helm.Validation(*chartDir, *valuesFile)
+	// What `helm template` does after start-up: load the chart and the values, then install.
+	render := func(dir, file string, withSchema bool) func() {
+		return func() {
+			ch, err := helm.Load(dir, withSchema)
+			must(err)
+			values, err := helm.Values(file)
+			must(err)
+			must(helm.Install(ch, values))
+		}
+	}
+	// What every render does before templates: compile the schema and validate the values.
+	ch, err := helm.Load(*chartDir, true)
+	must(err)
+	values, err := helm.Values(*valuesFile)
+	must(err)
+	coalesced, err := helm.Coalesce(ch, values)
 	must(err)
 	Report(os.Stdout, module, *rounds, []Case{
-		{Name: "floor", Run: func() { must(helm.Render(*emptyDir, "", true)) }},
-		{Name: "chart", Run: func() { must(helm.Render(*chartDir, *valuesFile, true)) }},
-		{Name: "chartWithoutSchema", Run: func() { must(helm.Render(*chartDir, *valuesFile, false)) }},
-		{Name: "schemaValidation", Run: func() { must(validate()) }},
+		{Name: "floor", Run: render(*emptyDir, "", true)},
+		{Name: "chart", Run: render(*chartDir, *valuesFile, true)},
+		{Name: "chartWithoutSchema", Run: render(*chartDir, *valuesFile, false)},
+		{Name: "schemaValidation", Run: func() { must(helm.Validate(ch, coalesced)) }},
 	})
 }
 

@@ -17,15 +17,7 @@ import (
 
 type helm3 struct{ settings *cli.EnvSettings }
 
-func (h helm3) values(file string) (map[string]interface{}, error) {
-	opts := values.Options{}
-	if file != "" {
-		opts.ValueFiles = []string{file}
-	}
-	return opts.MergeValues(getter.All(h.settings))
-}
-
-func load(dir string, withSchema bool) (*chart.Chart, error) {
+func (helm3) Load(dir string, withSchema bool) (*chart.Chart, error) {
 	ch, err := loader.Load(dir)
 	if err == nil && !withSchema {
 		ch.Schema = nil
@@ -33,15 +25,15 @@ func load(dir string, withSchema bool) (*chart.Chart, error) {
 	return ch, err
 }
 
-func (h helm3) Render(dir, file string, withSchema bool) error {
-	ch, err := load(dir, withSchema)
-	if err != nil {
-		return err
+func (h helm3) Values(file string) (map[string]interface{}, error) {
+	opts := values.Options{}
+	if file != "" {
+		opts.ValueFiles = []string{file}
 	}
-	vals, err := h.values(file)
-	if err != nil {
-		return err
-	}
+	return opts.MergeValues(getter.All(h.settings))
+}
+
+func (helm3) Install(ch *chart.Chart, vals map[string]interface{}) error {
 	cfg := &action.Configuration{}
 	if err := cfg.Init(nil, "coder", "memory", func(string, ...interface{}) {}); err != nil {
 		return err
@@ -55,26 +47,18 @@ func (h helm3) Render(dir, file string, withSchema bool) error {
 	// The helm binary has its Kubernetes version set at build time; a library build says v1.20,
 	// which the chart's kubeVersion refuses.
 	install.KubeVersion = &chartutil.KubeVersion{Version: "v1.32.0", Major: "1", Minor: "32"}
-	_, err = install.Run(ch, vals)
+	_, err := install.Run(ch, vals)
 	return err
 }
 
-func (h helm3) Validation(dir, file string) (func() error, error) {
-	ch, err := load(dir, true)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := h.values(file)
-	if err != nil {
-		return nil, err
-	}
-	coalesced, err := chartutil.CoalesceValues(ch, vals)
-	if err != nil {
-		return nil, err
-	}
-	return func() error { return chartutil.ValidateAgainstSchema(ch, coalesced) }, nil
+func (helm3) Coalesce(ch *chart.Chart, vals map[string]interface{}) (map[string]interface{}, error) {
+	return chartutil.CoalesceValues(ch, vals)
+}
+
+func (helm3) Validate(ch *chart.Chart, coalesced map[string]interface{}) error {
+	return chartutil.ValidateAgainstSchema(ch, coalesced)
 }
 
 func main() {
-	timing.Main("helm.sh/helm/v3", helm3{settings: cli.New()})
+	timing.Main[*chart.Chart]("helm.sh/helm/v3", helm3{settings: cli.New()})
 }

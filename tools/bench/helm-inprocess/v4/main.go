@@ -19,15 +19,7 @@ import (
 
 type helm4 struct{ settings *cli.EnvSettings }
 
-func (h helm4) values(file string) (map[string]interface{}, error) {
-	opts := values.Options{}
-	if file != "" {
-		opts.ValueFiles = []string{file}
-	}
-	return opts.MergeValues(getter.All(h.settings))
-}
-
-func load(dir string, withSchema bool) (*chart.Chart, error) {
+func (helm4) Load(dir string, withSchema bool) (*chart.Chart, error) {
 	loaded, err := loader.Load(dir)
 	if err != nil {
 		return nil, err
@@ -42,15 +34,15 @@ func load(dir string, withSchema bool) (*chart.Chart, error) {
 	return ch, nil
 }
 
-func (h helm4) Render(dir, file string, withSchema bool) error {
-	ch, err := load(dir, withSchema)
-	if err != nil {
-		return err
+func (h helm4) Values(file string) (map[string]interface{}, error) {
+	opts := values.Options{}
+	if file != "" {
+		opts.ValueFiles = []string{file}
 	}
-	vals, err := h.values(file)
-	if err != nil {
-		return err
-	}
+	return opts.MergeValues(getter.All(h.settings))
+}
+
+func (helm4) Install(ch *chart.Chart, vals map[string]interface{}) error {
 	cfg := action.NewConfiguration()
 	if err := cfg.Init(nil, "coder", "memory"); err != nil {
 		return err
@@ -60,26 +52,18 @@ func (h helm4) Render(dir, file string, withSchema bool) error {
 	install.Replace = true
 	install.ReleaseName = "coder"
 	install.Namespace = "coder"
-	_, err = install.Run(ch, vals)
+	_, err := install.Run(ch, vals)
 	return err
 }
 
-func (h helm4) Validation(dir, file string) (func() error, error) {
-	ch, err := load(dir, true)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := h.values(file)
-	if err != nil {
-		return nil, err
-	}
-	coalesced, err := util.CoalesceValues(ch, vals)
-	if err != nil {
-		return nil, err
-	}
-	return func() error { return util.ValidateAgainstSchema(ch, coalesced) }, nil
+func (helm4) Coalesce(ch *chart.Chart, vals map[string]interface{}) (map[string]interface{}, error) {
+	return util.CoalesceValues(ch, vals)
+}
+
+func (helm4) Validate(ch *chart.Chart, coalesced map[string]interface{}) error {
+	return util.ValidateAgainstSchema(ch, coalesced)
 }
 
 func main() {
-	timing.Main("helm.sh/helm/v4", helm4{settings: cli.New()})
+	timing.Main[*chart.Chart]("helm.sh/helm/v4", helm4{settings: cli.New()})
 }
