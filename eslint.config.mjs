@@ -46,7 +46,12 @@ export default tseslint.config(
   },
   {
     // Jest's own config files are CommonJS.
-    files: ['jest.config.js', 'jest.global-setup.js', 'jest.mutate.config.js'],
+    files: ['jest.config.js', 'jest.global-setup.js', 'jest.mutate.config.js', 'test/mutation/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The mutation runs' one test file registers the suites inside Jest's describe blocks.
+    files: ['test/mutation/all-suites.mutate.js'],
+    languageOptions: { globals: { describe: 'readonly' } },
   },
 );

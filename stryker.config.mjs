@@ -10,8 +10,8 @@ export default {
   mutate: ['src/coder/**/*.ts', 'src/values/**/*.ts'],
   // Not 'perTest': the chart model is built once per test file (src/coder/chart.ts caches it), so
   // per-test coverage credits construction code to the first test of each file only, and mutants
-  // there "survive" tests that would kill them. Every mutant runs every test (Jest bails at the
-  // first failure).
+  // there "survive" tests that would kill them. Every mutant runs the tests up to the first
+  // failure (test/mutation/bail-environment.js skips the rest).
   coverageAnalysis: 'all',
   // One TypeScript checker and one Jest runner on a 2-core machine. More starve the runner of CPU,
   // and its runs then outlast the timeout measured in the dry run: false "timed out" detections.
