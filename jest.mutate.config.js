@@ -4,6 +4,7 @@
 // change, so Helm could only report disagreement, never behaviour. The suites are loaded by one
 // file, test/mutation/all-suites.mutate.js, and a run ends at its first failure
 // (test/mutation/bail-environment.js): see those files for why.
+const { join } = require('node:path');
 const base = require('./jest.config');
 
 /** @type {import('jest').Config} */
@@ -11,6 +12,7 @@ module.exports = {
   ...base,
   globalSetup: undefined,
   testMatch: ['<rootDir>/test/mutation/all-suites.mutate.js'],
-  testEnvironment: '<rootDir>/test/mutation/bail-environment.js',
+  // A path, not '<rootDir>/…': Stryker resolves the environment itself, without Jest's tokens.
+  testEnvironment: join(__dirname, 'test', 'mutation', 'bail-environment.js'),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
 };
