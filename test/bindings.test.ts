@@ -97,3 +97,30 @@ test('the guards read a missing coder.metrics.enable as off, as the Deployment d
   const scope = scopeFor(without(resolveValues([]), ['coder', 'metrics', 'enable']));
   expect(() => checkModelGuards(model, scope)).not.toThrow();
 });
+
+describe('the relay guard reads a missing coder.envUseClusterAccessURL as off, instead of failing', () => {
+  // The access URL it compares the relay URL with used `ternary` on the flag itself, which is nil
+  // without the key, and `ternary` refuses anything but a bool.
+  const model = coderChartModel();
+  const withRelay = (relay: string): ReturnType<typeof scopeFor> => {
+    const values = resolveValues([
+      {
+        coder: {
+          env: [
+            { name: 'CODER_ACCESS_URL', value: 'https://coder.example.com' },
+            { name: 'CODER_DERP_SERVER_RELAY_URL', value: relay },
+          ],
+        },
+      },
+    ]);
+    return scopeFor(without(values, ['coder', 'envUseClusterAccessURL']));
+  };
+
+  test('a per-pod relay URL passes', () => {
+    expect(() => checkModelGuards(model, withRelay('http://$(KUBE_POD_IP):8080'))).not.toThrow();
+  });
+
+  test('the access URL as relay URL is still refused, with the guard’s own words', () => {
+    expect(() => checkModelGuards(model, withRelay('https://coder.example.com/'))).toThrow(/load-balanced address/);
+  });
+});

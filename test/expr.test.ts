@@ -199,6 +199,35 @@ describe('expression errors mirror Go templates', () => {
   test('concat refuses non-strings', () => {
     expect(() => concat(v('one') as Expr<string>).eval(scope)).toThrow('expected a string');
   });
+
+  // Go evaluates every argument before calling a function; only `and` and `or` stop early.
+  describe('default evaluates its fallback even when the value is set', () => {
+    const failingFallback = defaultTo(ternary(lit('a'), lit('b'), v('nothing')), lit('set'));
+    const probe: ChartModel = {
+      documents: [
+        {
+          file: 'probe.yaml',
+          tree: {
+            apiVersion: 'v1',
+            kind: 'ExprProbe',
+            metadata: { name: 'p' },
+            results: { r: new ScalarNode(failingFallback) },
+          },
+        },
+      ],
+      guards: [],
+    };
+
+    test('the concrete back-end fails', () => {
+      expect(() => failingFallback.eval(scope)).toThrow('error calling ternary');
+    });
+    test.each(HELM_MAJORS)('Helm %i fails', async (major) => {
+      const chartDir = writeModelChart(probe);
+      const run = await helmTemplate(major, { chartDir, release: 'rel', namespace: 'ns', valuesTexts: [dump(values)] });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('wrong type for value; expected bool');
+    });
+  });
 });
 
 test('a list item knows which of its fields are always strings: required, of type string', () => {

@@ -224,11 +224,18 @@ export const postgresInEnv = (): Expr =>
 const hostOf = (url: Expr<string>): Expr<string> =>
   lower(regexReplaceAll('^[A-Za-z][A-Za-z0-9+.-]*://(\\[[^\\]]*\\]|[^/:?#]*).*$', url, '${1}'));
 
-/** The access URL coderd will use, as far as values tell (a valueFrom one is unknown here). */
+/**
+ * The access URL coderd will use, as far as values tell (a valueFrom one is unknown here).
+ * `ternary` needs a bool, so the flag is read as `not (empty …)`: a missing key (possible under
+ * --skip-schema-validation) is off, as in the Deployment, instead of a Go error at the file's top.
+ */
 const effectiveAccessURL = (clusterAccessURL: Expr<string>): Expr<string> =>
-  defaultTo(
-    ternary(clusterAccessURL, lit(''), valueRef('coder.envUseClusterAccessURL')),
-    get(userEnvValues(), 'CODER_ACCESS_URL'),
+  bound(
+    'accessURL',
+    defaultTo(
+      ternary(clusterAccessURL, lit(''), not(empty(valueRef('coder.envUseClusterAccessURL')))),
+      get(userEnvValues(), 'CODER_ACCESS_URL'),
+    ),
   );
 
 /** Every name under which the chart's own Service answers inside the cluster. */
@@ -284,8 +291,6 @@ const FIXED_ADDRESS: SchemaNode = { type: 'string', minLength: 1, not: { pattern
 
 export function highAvailabilityGuards(clusterAccessURL: Expr<string>): Guard[] {
   const userRelay = bound('userRelay', get(userEnvValues(), RELAY));
-  // Not bound: it reads coder.envUseClusterAccessURL with `ternary`, which fails on a missing key,
-  // and only a relay URL set in coder.env needs it.
   const accessURL = effectiveAccessURL(clusterAccessURL);
   const relayHost = bound('relayHost', hostOf(userRelay));
   const relayIsLoadBalanced = or(

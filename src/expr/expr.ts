@@ -298,8 +298,11 @@ export const defaultTo = <T extends GoValue>(fallback: Expr<T>, value: Expr<T>):
     'default',
     [fallback, value],
     (s, [f, v]) => {
+      // Go evaluates every argument before the call (only `and` and `or` stop early), so a
+      // fallback that fails makes `default` fail even when the value is set.
+      const fallback = f.eval(s);
       const given = v.eval(s);
-      return (isTruthy(given) ? given : f.eval(s)) as T;
+      return (isTruthy(given) ? given : fallback) as T;
     },
     ([f, v]) => f.alwaysString() && v.alwaysString(),
   );
