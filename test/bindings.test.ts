@@ -9,50 +9,8 @@
 import { checkModelGuards, renderDocument } from '../src/backends/concrete';
 import { chartTemplateFiles } from '../src/backends/template';
 import { coderChartModel } from '../src/coder/chart';
-import { GoMap, isMap } from '../src/expr/go-semantics';
-import { resolveValues, scopeFor, ValueMap } from '../src/render';
-
-const BASES: Record<string, ValueMap> = {
-  defaults: {},
-  'optional objects off': {
-    coder: {
-      service: { enable: false },
-      serviceAccount: { workspacePerms: false },
-      readinessProbe: { enabled: false },
-      livenessProbe: { enabled: false },
-    },
-  },
-  'features on': {
-    coder: {
-      env: [
-        { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } },
-        { name: 'CODER_DERP_SERVER_RELAY_URL', value: 'http://$(KUBE_POD_IP):8080' },
-      ],
-      replicaCount: 3,
-      tls: { secretNames: ['tls'] },
-      ingress: { enable: true, host: 'coder.example.com', wildcardHost: '*.apps.example.com' },
-      service: { type: 'LoadBalancer' },
-      autoscaling: { enable: true, minReplicas: 2, maxReplicas: 4 },
-      metrics: { enable: true },
-    },
-  },
-};
-
-/** Every key path of a values map, maps included. */
-function keyPaths(map: GoMap, prefix: string[] = []): string[][] {
-  return Object.entries(map).flatMap(([key, value]) => {
-    const path = [...prefix, key];
-    return isMap(value) ? [path, ...keyPaths(value, path)] : [path];
-  });
-}
-
-function without(values: ValueMap, path: readonly string[]): ValueMap {
-  const copy = structuredClone(values);
-  let map: GoMap = copy;
-  for (const key of path.slice(0, -1)) map = map[key] as GoMap;
-  delete map[path[path.length - 1]];
-  return copy;
-}
+import { resolveValues, scopeFor } from '../src/render';
+import { KEY_REMOVAL_BASES, keyPaths, without } from './support/missing-keys';
 
 const fails = (run: () => unknown): boolean => {
   try {
@@ -63,7 +21,7 @@ const fails = (run: () => unknown): boolean => {
   }
 };
 
-describe.each(Object.entries(BASES))('a binding fails only where its file would (%s)', (_, base) => {
+describe.each(Object.entries(KEY_REMOVAL_BASES))('a binding fails only where its file would (%s)', (_, base) => {
   const model = coderChartModel();
   const files = chartTemplateFiles(model, 'a test');
   const values = resolveValues([base]);

@@ -27,6 +27,7 @@ import {
   Ref,
   sub,
   ternary,
+  toInt,
 } from '../src/expr/expr';
 import { listItem } from '../src/values/refs';
 import { GoValue } from '../src/expr/go-semantics';
@@ -73,7 +74,28 @@ for (const key of truthinessKeys) {
   cases[`and-${key}`] = and(v(key), lit('second'));
   cases[`or-${key}`] = or(v(key), lit('second'));
   cases[`ternary-${key}`] = ternary(lit('yes'), lit('no'), not(empty(v(key))));
+  cases[`int-${key}`] = toInt(v(key));
 }
+// Sprig's `int` reads a string as a Go integer literal, and anything it cannot read as 0.
+const INT_STRINGS = [
+  '3',
+  '3.0',
+  '3.',
+  '1.5',
+  '-3',
+  '+7',
+  '0x1f',
+  '0X1F',
+  '0b101',
+  '0o17',
+  '017',
+  '0_7',
+  '1_000',
+  '0x_1f',
+];
+const NOT_INT_STRINGS = ['1__0', '1_', ' 3', '1e3', '0x', '9223372036854775808', '-9223372036854775809'];
+for (const [index, text] of [...INT_STRINGS, ...NOT_INT_STRINGS].entries())
+  cases[`int-string-${index}`] = toInt(lit(text));
 Object.assign(cases, {
   'value-big': v('big'),
   'value-half': v('half'),
@@ -88,6 +110,8 @@ Object.assign(cases, {
   // Literal parts go into printf's format: a % in them must still print as itself.
   'concat-percent': concat(lit('100% of '), v('tricky') as Expr<string>, lit(' at 5%s %d %%')),
   'concat-literals-only': concat(lit('a%'), lit('b')),
+  // A key left out (under --skip-schema-validation) prints as Go's fmt prints nil.
+  'concat-nothing': concat(lit('a-'), v('nothing') as Expr<string>),
   'concat-long-format': concat(lit('word '.repeat(40)), new Ref<string>('Release', ['Namespace']), lit(' end%')),
   'len-env': len(v('env')),
   'len-text': len(v('tricky')),

@@ -371,7 +371,15 @@ class Concat extends Expr<string> {
     return true;
   }
   public eval(scope: EvalScope): string {
-    return this.parts.map((part) => asString(part.eval(scope), 'concat')).join('');
+    // Go's fmt prints a nil operand of `%s` as `%!s(<nil>)` rather than failing (a key left out
+    // under --skip-schema-validation). Other non-strings are refused: the schema makes every
+    // operand a string, and Go would print each kind in its own way.
+    return this.parts
+      .map((part) => {
+        const value = part.eval(scope);
+        return value === null ? '%!s(<nil>)' : asString(value, 'concat');
+      })
+      .join('');
   }
   public toGo(): string {
     const literal = (part: Expr<string>): string | undefined =>
@@ -494,13 +502,39 @@ export const sub = (a: Expr<number>, b: Expr<number>): Expr<number> =>
     return Math.trunc(xv) - Math.trunc(yv);
   });
 
-/** Sprig `int`: a number as an integer (Go templates compare only numbers of one kind). */
+/**
+ * Sprig `int` (spf13/cast's `ToInt`): a number as an integer (Go templates compare only numbers of
+ * one kind). It never fails: nil and anything it cannot convert are 0, false and true are 0 and 1,
+ * and a string is read as a Go integer literal (`0x1f`, `0o17`, `1_000`; a `.000` tail is dropped).
+ */
 export const toInt = (value: Expr): Expr<number> =>
   new Call<number>('int', [value], (s, [v]) => {
     const given = v.eval(s);
-    if (typeof given !== 'number') throw new Error(`int: expected a number, got ${goKind(given)}`);
-    return Math.trunc(given);
+    if (typeof given === 'number') return Math.trunc(given);
+    if (typeof given === 'boolean') return given ? 1 : 0;
+    if (typeof given === 'string') return goIntegerLiteral(given.replace(/\.0+$/, '')) ?? 0;
+    return 0;
   });
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Go's `strconv.ParseInt(text, 0, 64)`; undefined where it fails. */
+function goIntegerLiteral(text: string): number | undefined {
+  const match = /^([+-]?)(?:0([xX])([0-9a-fA-F_]+)|0([bB])([01_]+)|0([oO]?)([0-7_]+)|([1-9][0-9_]*|0))$/.exec(text);
+  // An underscore separates digits: never two in a row, never last.
+  if (!match || /__|_$/.test(text)) return undefined;
+  const [, sign, hex, hexDigits, binary, binaryDigits, , octalDigits, decimal] = match;
+  const prefixed = hex
+    ? `0x${hexDigits}`
+    : binary
+      ? `0b${binaryDigits}`
+      : octalDigits !== undefined
+        ? `0o${octalDigits}`
+        : decimal;
+  const magnitude = BigInt(prefixed.replaceAll('_', ''));
+  if (magnitude > INT64_MAX + (sign === '-' ? 1n : 0n)) return undefined;
+  return Number(sign === '-' ? -magnitude : magnitude);
+}
 
 /** Sprig `toString` of an integer (`int` first: Go would print a float64 1000000 as 1e+06). */
 export const intString = (value: Expr): Expr<string> =>

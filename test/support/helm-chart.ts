@@ -18,6 +18,8 @@ export interface TemplateRun {
   readonly setArgs?: readonly string[];
   readonly setStringArgs?: readonly string[];
   readonly chartDir?: string;
+  /** `--skip-schema-validation`: what the templates do with values the schema would refuse. */
+  readonly skipSchemaValidation?: boolean;
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'coder-ha-test-'));
@@ -36,6 +38,7 @@ function valuesArgs(run: TemplateRun): string[] {
   for (const text of run.valuesTexts ?? []) args.push('-f', scratchFile('values.yaml', text));
   for (const set of run.setArgs ?? []) args.push('--set', set);
   for (const set of run.setStringArgs ?? []) args.push('--set-string', set);
+  if (run.skipSchemaValidation) args.push('--skip-schema-validation');
   return args;
 }
 

@@ -1,0 +1,70 @@
+/**
+ * Under `--skip-schema-validation` the templates see values the schema would refuse. The least a
+ * user can do there is leave a key out (`key: null`); the chart must then fail in Helm exactly
+ * where the concrete back-end fails, and otherwise render the same objects. The bindings test
+ * relies on that: it asks the concrete back-end where a file fails. Each key of a values set rich
+ * in features is left out in turn, Helm 3 and Helm 4 taking every other key.
+ *
+ * This test and the bindings test found three ways the concrete back-end failed where Helm renders: `default` evaluated its
+ * fallback only when needed (Go evaluates every argument), `int` of nil (Sprig's is 0) and
+ * `printf "%s"` of nil (Go prints `%!s(<nil>)`). The defaults as a base found the same, with
+ * twice the Helm runs.
+ */
+import { equals } from '@jest/expect-utils';
+import { dump } from 'js-yaml';
+import { renderModel } from '../src/backends/concrete';
+import { coderChartModel } from '../src/coder/chart';
+import { resolveValues, scopeFor } from '../src/render';
+import { HELM_MAJORS } from '../tools/helm/tools';
+import { helmTemplate } from './support/helm-chart';
+import { byKey, Obj, parseManifests } from './support/manifests';
+import { KEY_REMOVAL_BASES, keyPaths, userLayerWithout, without } from './support/missing-keys';
+import { testWithHelm } from './support/render-both';
+
+const RELEASE = { releaseName: 'coder', namespace: 'coder' };
+
+type Outcome = { renders: Obj[] } | { fails: string };
+
+function concreteOutcome(values: ReturnType<typeof resolveValues>): Outcome {
+  try {
+    return { renders: byKey(renderModel(coderChartModel(), scopeFor(values, RELEASE)) as Obj[]) };
+  } catch (error) {
+    return { fails: String(error) };
+  }
+}
+
+describe.each(['features on'])('with each key left out of the %s, Helm and the concrete back-end agree', (name) => {
+  const user = KEY_REMOVAL_BASES[name];
+  const defaults = resolveValues([]);
+  const values = resolveValues([user]);
+
+  testWithHelm('fails in both or renders the same objects', async () => {
+    const disagreements: string[] = [];
+    const paths = keyPaths(values);
+    for (const [index, path] of paths.entries()) {
+      const major = HELM_MAJORS[index % HELM_MAJORS.length];
+      const expected = concreteOutcome(without(values, path));
+      const run = await helmTemplate(major, {
+        release: RELEASE.releaseName,
+        namespace: RELEASE.namespace,
+        valuesTexts: [dump(userLayerWithout(user, defaults, path))],
+        skipSchemaValidation: true,
+      });
+      const key = `${path.join('.')} (Helm ${major})`;
+      if ('fails' in expected) {
+        if (run.status === 0)
+          disagreements.push(`${key}: Helm renders, the concrete back-end fails: ${expected.fails}`);
+      } else if (run.status !== 0) {
+        disagreements.push(`${key}: Helm fails, the concrete back-end renders: ${run.stderr.trim()}`);
+      } else if (!isDeepStrictEqualJson(byKey(parseManifests(run.stdout)), expected.renders)) {
+        disagreements.push(`${key}: the objects differ`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
+
+/** Equal as data: maps compared by their entries in any order, as `toEqual` compares. */
+function isDeepStrictEqualJson(a: unknown, b: unknown): boolean {
+  return equals(a, b);
+}
