@@ -1,7 +1,8 @@
 // The tests StrykerJS runs against each mutant of src/coder and src/values (`npm run mutate`):
 // every suite that checks behaviour on the concrete render, with Helm left out
 // (CODER_HA_WITHOUT_HELM=1). Helm renders the committed chart, which a mutant of src/ does not
-// change, so Helm could only report disagreement, never behaviour. The suites are loaded by one
+// change, so Helm could only report disagreement, never behaviour (the values-file and --set
+// suites still run Helm, as the reference for how Helm reads values). The suites are loaded by one
 // file, test/mutation/all-suites.mutate.js, and a run ends at its first failure
 // (test/mutation/bail-environment.js): see those files for why.
 const { join } = require('node:path');

@@ -82,7 +82,10 @@ describe('metrics', () => {
   test('metrics without a ServiceMonitor: the Service alone, for another scraper', async () => {
     const objects = await renderBoth({ coder: { metrics: { enable: true } } });
     expect(objects.filter((o) => o.kind === 'ServiceMonitor')).toEqual([]);
-    expect(spec(findObject(objects, 'Service', 'coder-metrics')).type).toBe('ClusterIP');
+    const metricsService = findObject(objects, 'Service', 'coder-metrics');
+    expect(spec(metricsService).type).toBe('ClusterIP');
+    // Another scraper finds it by its component label.
+    expect(meta(metricsService).labels).toMatchObject({ 'app.kubernetes.io/component': 'metrics' });
   });
 
   test('CODER_PROMETHEUS_ENABLE=true in coder.env as well is one variable, not two', async () => {

@@ -21,7 +21,15 @@ const SUITES = [
   'schema-contract',
   'conformance',
   'ha-report',
+  // These two run Helm, as the reference for how Helm itself reads values files and --set
+  // (src/values/read-values.ts, set-values.ts): a mutant changes our reader, never Helm's.
+  'set-values',
+  'values-file',
 ];
+
+// Loaded here first, at the root, so that its scratch folder's afterAll runs after every suite
+// rather than at the end of the first suite that loads it.
+require('../support/helm-chart');
 
 for (const suite of SUITES) {
   describe(suite, () => {
