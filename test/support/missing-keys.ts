@@ -51,7 +51,7 @@ export function without(values: ValueMap, path: readonly string[]): ValueMap {
   return copy;
 }
 
-/** `has(values, path)`: the key at `path` is there. */
+/** Whether `values` has a key at `path`. */
 export function hasPath(values: GoMap, path: readonly string[]): boolean {
   let value: unknown = values;
   for (const key of path) {
