@@ -144,12 +144,18 @@ const scope: EvalScope = {
   Chart: { Name: 'probe', Version: '1.2.3', AppVersion: '4.5.6' },
 };
 
-const results: TreeMap = {};
-for (const [name, expr] of Object.entries(cases)) results[name] = new ScalarNode(expr);
-const model: ChartModel = {
-  documents: [{ file: 'probe.yaml', tree: { apiVersion: 'v1', kind: 'ExprProbe', metadata: { name: 'p' }, results } }],
-  guards: [],
-};
+/** A chart of one object whose `results` hold each expression under its name. */
+function probeModel(exprs: Record<string, Expr>): ChartModel {
+  const results: TreeMap = {};
+  for (const [name, expr] of Object.entries(exprs)) results[name] = new ScalarNode(expr);
+  return {
+    documents: [
+      { file: 'probe.yaml', tree: { apiVersion: 'v1', kind: 'ExprProbe', metadata: { name: 'p' }, results } },
+    ],
+    guards: [],
+  };
+}
+const model = probeModel(cases);
 
 describe('expression semantics against Helm', () => {
   const chartDir = writeModelChart(model);
@@ -227,20 +233,7 @@ describe('expression errors mirror Go templates', () => {
   // Go evaluates every argument before calling a function; only `and` and `or` stop early.
   describe('default evaluates its fallback even when the value is set', () => {
     const failingFallback = defaultTo(ternary(lit('a'), lit('b'), v('nothing')), lit('set'));
-    const probe: ChartModel = {
-      documents: [
-        {
-          file: 'probe.yaml',
-          tree: {
-            apiVersion: 'v1',
-            kind: 'ExprProbe',
-            metadata: { name: 'p' },
-            results: { r: new ScalarNode(failingFallback) },
-          },
-        },
-      ],
-      guards: [],
-    };
+    const probe = probeModel({ r: failingFallback });
 
     test('the concrete back-end fails', () => {
       expect(() => failingFallback.eval(scope)).toThrow('error calling ternary');

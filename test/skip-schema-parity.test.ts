@@ -13,13 +13,12 @@
 import { equals } from '@jest/expect-utils';
 import { dump } from 'js-yaml';
 import { renderModel } from '../src/backends/concrete';
-import { GoValue, isMap } from '../src/expr/go-semantics';
 import { coderChartModel } from '../src/coder/chart';
 import { resolveValues, scopeFor } from '../src/render';
 import { HELM_MAJORS } from '../tools/helm/tools';
 import { helmTemplate } from './support/helm-chart';
 import { byKey, Obj, parseManifests } from './support/manifests';
-import { KEY_REMOVAL_BASES, keyPaths, userLayerWithout, without } from './support/missing-keys';
+import { KEY_REMOVAL_BASES, settingPaths, userLayerWithout, without } from './support/missing-keys';
 import { testWithHelm } from './support/render-both';
 
 const RELEASE = { releaseName: 'coder', namespace: 'coder' };
@@ -43,7 +42,7 @@ describe('with each setting left out of values rich in features, Helm and the co
     const disagreements: string[] = [];
     // The settings themselves, not the maps that hold them: a `null` map removes its settings
     // all at once, which their own removals cover (and the suite's Helm runs stay near 110).
-    const paths = keyPaths(values).filter((path) => !isMap(valueAtPath(values, path)));
+    const paths = settingPaths(values);
     for (const [index, path] of paths.entries()) {
       const major = HELM_MAJORS[index % HELM_MAJORS.length];
       const expected = concreteOutcome(without(values, path));
@@ -67,7 +66,3 @@ describe('with each setting left out of values rich in features, Helm and the co
     expect(disagreements).toEqual([]);
   });
 });
-
-function valueAtPath(values: GoValue, path: readonly string[]): GoValue {
-  return path.reduce<GoValue>((map, key) => (isMap(map) ? map[key] : null), values);
-}

@@ -42,6 +42,13 @@ export function keyPaths(map: GoMap, prefix: string[] = []): string[][] {
   });
 }
 
+/** The key paths of the settings themselves, not of the maps that hold them. */
+export function settingPaths(map: GoMap): string[][] {
+  return Object.entries(map).flatMap(([key, value]) =>
+    isMap(value) ? settingPaths(value).map((path) => [key, ...path]) : [[key]],
+  );
+}
+
 /** A copy of `values` without the key at `path`. */
 export function without(values: ValueMap, path: readonly string[]): ValueMap {
   const copy = structuredClone(values);
