@@ -16,7 +16,7 @@ import { kubeObject, treeOf } from '../tree/kube-object';
 import { release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
-import { affinityField, autoscalingOn, strategyField, topologySpreadField } from './high-availability';
+import { affinityField, autoscalingOn, lifecycleField, strategyField, topologySpreadField } from './high-availability';
 import { coderImage } from './image';
 import { labelsWithUserLabels, selectorLabels, userAnnotations, userMap } from './labels';
 import {
@@ -123,7 +123,7 @@ export class CoderDeployment extends Construct {
               startupProbe: startupProbe(),
               resources: new WithNode(valueRef('coder.resources')),
               securityContext: new WithNode(valueRef('coder.securityContext')),
-              lifecycle: new WithNode(valueRef('coder.lifecycle')),
+              lifecycle: lifecycleField(),
               volumeMounts: containerVolumeMounts(),
             },
           ],

@@ -14,6 +14,11 @@ export class CoderDisruptionBudget extends Construct {
     spec: {
       maxUnavailable: new ScalarNode(valueRef('coder.highAvailability.podDisruptionBudget.maxUnavailable')),
       selector: { matchLabels: selectorLabels() },
+      // AlwaysAllow: a hung replica (running, not Ready) can always be evicted, so it never
+      // holds a node drain until the drain times out.
+      unhealthyPodEvictionPolicy: new ScalarNode(
+        valueRef('coder.highAvailability.podDisruptionBudget.unhealthyPodEvictionPolicy'),
+      ),
     },
   });
 

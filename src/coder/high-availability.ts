@@ -18,6 +18,7 @@ import {
   has,
   hasItemNamed,
   hasKey,
+  intString,
   listOf,
   lit,
   liveContainerImage,
@@ -204,6 +205,24 @@ export const strategyField = (): OptionalNode => {
 };
 
 export const podDisruptionBudgetWanted = (): Expr => and(isHighlyAvailable(), ha('podDisruptionBudget.enable'));
+
+// ---- Stopping a replica ------------------------------------------------------------------------
+
+/**
+ * coderd closes its listener the moment it gets SIGTERM, while the endpoint removal still has to
+ * reach kube-proxy and any ingress or load balancer: requests routed to it in between are
+ * refused. A preStop hook that sleeps keeps it serving until they have moved on (observed with
+ * real coderd: test/e2e/real-coder.e2e.ts). The user's coder.lifecycle replaces it.
+ */
+export const lifecycleField = (): OptionalNode => {
+  const user = valueRef('coder.lifecycle');
+  const sleepSeconds = ha('preStopSleepSeconds');
+  return new OptionalNode(
+    or(not(empty(user)), gt(toInt(sleepSeconds), lit(0))),
+    userOr(user, { preStop: { exec: { command: ['sleep', new ScalarNode(intString(sleepSeconds))] } } }),
+    'coder.lifecycle; else a preStop sleep of coder.highAvailability.preStopSleepSeconds.',
+  );
+};
 
 // ---- Guards ----------------------------------------------------------------------------------
 

@@ -340,7 +340,7 @@ export type Values = {
     readonly podIPFamily?: "IPv4" | "IPv6";
     /** The pods have IPv6 addresses only (a single-stack IPv6 cluster), as in the official chart: coderd listens on [::] instead of 0.0.0.0 (HTTP 8080, TLS 8443, Prometheus 2112, pprof 6060) and the relay URL puts the pod IP in brackets (http://[$(KUBE_POD_IP)]:8080). Your own CODER_*_ADDRESS entries in coder.env still replace the Prometheus, pprof and TLS addresses. */
     readonly singleStackIPv6?: boolean;
-    /** Defaults applied only when coder.replicaCount is above 1 (versionUpgrade at any count); each can be switched off, and your own affinity, topologySpreadConstraints or strategy replaces the matching default. */
+    /** Defaults applied only when coder.replicaCount is above 1 (versionUpgrade and preStopSleepSeconds at any count); each can be switched off, and your own affinity, topologySpreadConstraints, strategy or lifecycle replaces the matching default. */
     readonly highAvailability?: {
       /** A PodDisruptionBudget so that voluntary disruptions (node drains, upgrades) take down at most maxUnavailable replicas at a time. */
       readonly podDisruptionBudget?: {
@@ -348,6 +348,8 @@ export type Values = {
         readonly enable?: boolean;
         /** Replicas that may be down at once: a number from 1, or a percentage from 1% to 100% (0 would block every node drain). */
         readonly maxUnavailable?: number | string;
+        /** Whether a replica that is running but not Ready may be evicted when the budget is used up. AlwaysAllow (the chart's default): a hung replica never blocks a node drain; IfHealthyBudget (Kubernetes' default): it may be evicted only while the budget has room. */
+        readonly unhealthyPodEvictionPolicy?: "AlwaysAllow" | "IfHealthyBudget";
       };
       /** Prefer to put each replica on a different node (by this release's own instance label). */
       readonly antiAffinity?: boolean;
@@ -355,6 +357,8 @@ export type Values = {
       readonly topologySpread?: boolean;
       /** Roll out with maxUnavailable 0 and maxSurge 1, so a rollout never drops below replicaCount ready replicas. */
       readonly rollingUpdate?: boolean;
+      /** Seconds coderd keeps serving after Kubernetes tells it to stop, before it gets SIGTERM (a preStop hook running sleep), so that the Service and load balancers stop sending it new requests first: coderd refuses new connections the moment it gets SIGTERM. 0 turns the hook off; your own coder.lifecycle replaces it. Must be below coder.terminationGracePeriodSeconds. */
+      readonly preStopSleepSeconds?: number;
       /** How a helm upgrade that changes the Coder image rolls out (the chart compares with the live Deployment through lookup; renders without a cluster see no live Deployment and roll out as a config change). minimalDowntime: at most one old replica keeps running while the new version migrates the database, as Coder's upgrade guidance does by scaling to one; cutover: every old replica stops before the new version starts (scaling to zero); rolling: the ordinary surge rollout, which Coder warns may fail during migrations. */
       readonly versionUpgrade?: "minimalDowntime" | "cutover" | "rolling";
     };
@@ -542,9 +546,11 @@ export type ValuePath =
   | "coder.highAvailability.podDisruptionBudget"
   | "coder.highAvailability.podDisruptionBudget.enable"
   | "coder.highAvailability.podDisruptionBudget.maxUnavailable"
+  | "coder.highAvailability.podDisruptionBudget.unhealthyPodEvictionPolicy"
   | "coder.highAvailability.antiAffinity"
   | "coder.highAvailability.topologySpread"
   | "coder.highAvailability.rollingUpdate"
+  | "coder.highAvailability.preStopSleepSeconds"
   | "coder.highAvailability.versionUpgrade"
   | "coder.headlessService"
   | "coder.headlessService.enable"

@@ -230,6 +230,17 @@ export interface ControlPlaneOptions {
    * instead of Kubernetes' default 300 s, so that a node failure is watched in seconds.
    */
   readonly simulatedKubelets?: boolean;
+  /**
+   * Which kwok stages run: all (kwok plays every kubelet), or only the node stages (kwok keeps
+   * the nodes Ready and their leases fresh; the real-coderd kubelet stand-in runs the pods).
+   */
+  readonly kwokStages?: 'all' | 'nodes';
+  /**
+   * How long pods tolerate a NotReady or unreachable node with simulated kubelets: default
+   * EVICTION_TOLERATION_SECONDS; the real-coderd scenarios keep Kubernetes' own 300 s, as real
+   * clusters do.
+   */
+  readonly evictionTolerationSeconds?: number;
 }
 
 /** How long pods tolerate a failed node before eviction, with simulated kubelets (default: 300 s). */
@@ -279,8 +290,8 @@ export class ControlPlane {
         '--allow-privileged=true',
         ...(options.simulatedKubelets
           ? [
-              `--default-not-ready-toleration-seconds=${EVICTION_TOLERATION_SECONDS}`,
-              `--default-unreachable-toleration-seconds=${EVICTION_TOLERATION_SECONDS}`,
+              `--default-not-ready-toleration-seconds=${options.evictionTolerationSeconds ?? EVICTION_TOLERATION_SECONDS}`,
+              `--default-unreachable-toleration-seconds=${options.evictionTolerationSeconds ?? EVICTION_TOLERATION_SECONDS}`,
             ]
           : []),
         '--v=1',
@@ -309,7 +320,9 @@ export class ControlPlane {
         `--secure-port=${schedulerPort}`,
         '--v=1',
       ]);
-      if (options.simulatedKubelets) plane.spawn('kwok', kwokBinary(), kwokArgs(plane.kubeconfigPath));
+      if (options.simulatedKubelets) {
+        plane.spawn('kwok', kwokBinary(), kwokArgs(plane.kubeconfigPath, options.kwokStages ?? 'all'));
+      }
     } catch (err) {
       await plane.stop();
       throw err;

@@ -50,10 +50,13 @@ export function kwokVersion(): string {
   return execFileSync(kwokBinary(), ['--version'], { encoding: 'utf8' }).trim();
 }
 
-/** Arguments that run kwok against the cluster of `kubeconfig`, with this project's stages. */
-export function kwokArgs(kubeconfig: string): string[] {
-  const stages = readdirSync(STAGES_DIR)
-    .filter((f) => f.endsWith('.yaml'))
+/**
+ * Arguments that run kwok against the cluster of `kubeconfig`, with this project's stages: all of
+ * them, or only the node stages when another stand-in (the real-coderd kubelet) runs the pods.
+ */
+export function kwokArgs(kubeconfig: string, stages: 'all' | 'nodes' = 'all'): string[] {
+  const stageFiles = readdirSync(STAGES_DIR)
+    .filter((f) => f.endsWith('.yaml') && (stages === 'all' || f.startsWith('node-')))
     .sort()
     .map((f) => `--config=${join(STAGES_DIR, f)}`);
   return [
@@ -64,6 +67,6 @@ export function kwokArgs(kubeconfig: string): string[] {
     '--server-address=127.0.0.1:0',
     '--node-lease-duration-seconds=40',
     '--cidr=10.0.0.0/16',
-    ...stages,
+    ...stageFiles,
   ];
 }

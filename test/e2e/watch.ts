@@ -22,6 +22,8 @@ interface Credentials {
 }
 
 const meta = (o: Obj): Obj => (o.metadata ?? {}) as Obj;
+/** A watch resumed more often than this in one scenario is broken, not merely timed out. */
+const MAX_RESUMES = 20;
 
 /** Every object of one collection (`/api/v1/namespaces/x/pods?labelSelector=…`), kept current. */
 export class ObjectWatch {
@@ -32,6 +34,10 @@ export class ObjectWatch {
   private req?: ClientRequest;
   private stopped = false;
   private failure?: Error;
+  private lastResourceVersion = '';
+  private resumes = 0;
+  /** Which watch request is current: only its end resumes the watch. */
+  private requestNumber = 0;
 
   private constructor(
     private readonly credentials: Credentials,
@@ -43,7 +49,8 @@ export class ObjectWatch {
     const watch = new ObjectWatch(credentials, path);
     const list = JSON.parse(await watch.get(path)) as Obj;
     for (const item of (list.items ?? []) as Obj[]) watch.record('LISTED', item);
-    watch.follow(String(meta(list).resourceVersion));
+    watch.lastResourceVersion = String(meta(list).resourceVersion);
+    watch.follow(watch.lastResourceVersion);
     return watch;
   }
 
@@ -96,6 +103,7 @@ export class ObjectWatch {
   private follow(resourceVersion: string): void {
     const separator = this.path.includes('?') ? '&' : '?';
     const path = `${this.path}${separator}watch=1&allowWatchBookmarks=false&resourceVersion=${resourceVersion}`;
+    const current = ++this.requestNumber;
     this.req = request({ ...this.tls(), path }, (res) => {
       let pending = '';
       res.setEncoding('utf8');
@@ -108,6 +116,14 @@ export class ObjectWatch {
           if (line.trim() === '') continue;
           const event = JSON.parse(line) as { type: string; object: Obj };
           if (event.type === 'ERROR') {
+            if (event.object.code === 410) {
+              // Too old to follow from: end this request and list again.
+              this.lastResourceVersion = '';
+              this.requestNumber++;
+              this.req?.destroy();
+              if (!this.stopped) this.resume('');
+              return;
+            }
             this.failure = new Error(`watch of ${this.path} failed: ${JSON.stringify(event.object)}`);
             continue;
           }
@@ -115,19 +131,61 @@ export class ObjectWatch {
         }
       });
       res.on('end', () => {
-        if (!this.stopped) this.failure ??= new Error(`watch of ${this.path} ended early`);
+        if (!this.stopped && current === this.requestNumber) this.resume(this.lastResourceVersion);
       });
     });
     this.req.on('error', (err) => {
-      if (!this.stopped) this.failure ??= err;
+      if (!this.stopped && current === this.requestNumber) this.failure ??= err;
     });
     this.req.end();
   }
 
-  private record(type: Change['type'], object: Obj): void {
+  /**
+   * The API server ends every watch after a while (--min-request-timeout): follow again from the
+   * last version seen, or list again when that version is too old (410 Gone), recording what
+   * changed meanwhile. A watch that keeps ending fails the scenario instead of seeing nothing.
+   */
+  private resume(resourceVersion: string): void {
+    this.resumes++;
+    if (this.resumes > MAX_RESUMES) {
+      this.failure ??= new Error(`watch of ${this.path} ended ${this.resumes} times`);
+      return;
+    }
+    if (resourceVersion) {
+      this.follow(resourceVersion);
+      return;
+    }
+    this.get(this.path).then(
+      (body) => {
+        const list = JSON.parse(body) as Obj;
+        const items = (list.items ?? []) as Obj[];
+        const present = new Set(items.map((item) => this.keyOf(item)));
+        for (const [key, object] of [...this.objects]) if (!present.has(key)) this.record('DELETED', object);
+        for (const item of items) this.record('MODIFIED', item);
+        this.follow(String(meta(list).resourceVersion));
+      },
+      (err: Error) => {
+        if (!this.stopped) this.failure ??= err;
+      },
+    );
+  }
+
+  /** How many times the watch was resumed after the API server ended it. */
+  public get resumed(): number {
+    return this.resumes;
+  }
+
+  /** Objects are keyed by name, or by namespace/name for a watch across namespaces. */
+  private keyOf(object: Obj): string {
     const name = String(meta(object).name);
-    if (type === 'DELETED') this.objects.delete(name);
-    else this.objects.set(name, object);
+    return this.path.includes('/namespaces/') ? name : `${String(meta(object).namespace ?? '')}/${name}`;
+  }
+
+  private record(type: Change['type'], object: Obj): void {
+    const key = this.keyOf(object);
+    if (type === 'DELETED') this.objects.delete(key);
+    else this.objects.set(key, object);
+    if (meta(object).resourceVersion) this.lastResourceVersion = String(meta(object).resourceVersion);
     const change = { at: this.now(), type, object };
     this.changes.push(change);
     for (const listener of this.listeners) listener(change);

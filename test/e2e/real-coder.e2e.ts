@@ -1,0 +1,408 @@
+/**
+ * High availability observed on Coder itself: real coderd (built from source) on a real
+ * PostgreSQL, in pods that the real control plane creates and binds and that the kubelet stand-in
+ * runs (test/e2e/real-coder). Installed with `helm install` by Helm 3 and Helm 4, against the
+ * official chart itself (from the coder module) installed the same way. Every figure is read from
+ * coderd, PostgreSQL, the API server's watches and the requests of a load generator.
+ *
+ * `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- real-coder` rewrites the observed table in
+ * docs/high-availability.md; without it the table is only printed. Bounds are the constants
+ * below and in src/coder/promises.ts, which the docs state.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { helm as runHelm } from '../../tools/helm/helm';
+import { HelmMajor } from '../../tools/helm/tools';
+import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../../src/coder/promises';
+import { ValueMap } from '../../src/render';
+import { Obj } from './kube';
+import { CHART_DIR, PACKAGE_ROOT } from './paths';
+import { CoderClient } from './real-coder/coder-api';
+import { CODER_VERSION } from './real-coder/coderd-build';
+import { LoadGenerator, LoadReport } from './real-coder/load';
+import { officialChartDir } from './real-coder/official-chart';
+import { AIR_GAPPED_ENV, RealCluster } from './real-coder/real-cluster';
+import { ServiceProxy } from './real-coder/service-proxy';
+import { isReady, nodeOf, ObjectWatch, PodWatch } from './watch';
+
+const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
+const START =
+  '<!-- real-coder:start (written by `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- real-coder`; do not edit) -->';
+const END = '<!-- real-coder:end -->';
+
+/** Coder's replicasync pings peers every 5 s and drops one after 3 missed syncs. */
+const PEER_FAILURE_SEEN_WITHIN_SECONDS = 20;
+/** A replica's probe windows are long; the time it may take coderd to start on a loaded machine. */
+const START_WITHIN_SECONDS = 180;
+/** The endpoint controller and the status write add up to this after the probe window. */
+const ENDPOINT_LATENCY_SECONDS = 2;
+/** The steady load during disruptions: requests per second through the Service. */
+const LOAD = { ratePerSecond: 8, maxSeconds: 600, maxRequests: 6000 };
+const NODES_PER_ZONE = 2;
+
+type Variant = 'ours' | 'official';
+
+interface Observed {
+  readySeconds: number[];
+  replicaRows: number;
+  peerFailureSeconds: number;
+  hungOutOfEndpointsSeconds: number;
+  hungFailedRequests: number;
+  rolloutFailedRequests: number;
+  rolloutLongestOutageMs: number;
+  drainFailedRequests: number;
+  drainLongestOutageMs: number;
+  sigtermExitSeconds: number;
+  rssMiB: number[];
+  cpuMillicores: number[];
+}
+
+const observed: Record<string, Partial<Observed>> = {};
+let cluster: RealCluster;
+
+beforeAll(
+  async () => {
+    cluster = await RealCluster.start([CODER_VERSION], NODES_PER_ZONE);
+  },
+  60 * 60 * 1000,
+);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const name = (pod: Obj): string => String((pod.metadata as Obj).name);
+
+function rounds(): [Variant, HelmMajor, number][] {
+  return [
+    ['ours', 3, 3],
+    ['ours', 4, 3],
+    ['official', 3, 3],
+  ];
+}
+
+describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major, replicas) => {
+  const namespace = `real-${variant}-h${major}-${replicas}`;
+  const release = 'coder';
+  const figures: Partial<Observed> = {};
+  let pods: PodWatch;
+  let proxy: ServiceProxy;
+  let client: CoderClient;
+  let database: string;
+  const chart = () => (variant === 'official' ? officialChartDir(CODER_VERSION) : CHART_DIR);
+
+  const values = (extraEnv: { name: string; value: string }[] = []): string => {
+    const env = [
+      { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } } },
+      { name: 'CODER_ACCESS_URL', value: `http://coder.${namespace}.svc.cluster.local` },
+      ...AIR_GAPPED_ENV,
+      ...extraEnv,
+    ];
+    const coder: ValueMap = {
+      replicaCount: replicas,
+      image: { tag: CODER_VERSION },
+      env,
+      // ClusterIP: no load balancer answers here, and Helm's --wait would wait for its address.
+      service: { type: 'ClusterIP' },
+    };
+    return dump({ coder });
+  };
+  const helm = (verb: 'install' | 'upgrade', input: string) =>
+    runHelm(
+      major,
+      [
+        verb,
+        release,
+        chart(),
+        '-n',
+        namespace,
+        '--wait',
+        '--timeout',
+        '10m',
+        '--kubeconfig',
+        cluster.plane.kubeconfigPath,
+        '-f',
+        '-',
+      ],
+      input,
+    );
+
+  const until = async (what: string, seconds: number, done: () => boolean): Promise<number> => {
+    const start = Date.now();
+    while (!done()) {
+      pods.watch.check();
+      cluster.kubelet.check();
+      if (Date.now() - start > seconds * 1000) {
+        throw new Error(`timed out after ${seconds} s waiting for ${what}\n${cluster.kube.diagnose(namespace)}`);
+      }
+      await sleep(100);
+    }
+    return (Date.now() - start) / 1000;
+  };
+  const readyPods = () => pods.pods().filter(isReady);
+
+  /** The rows of `replicas` that are alive: not stopped, and synced within the last 3 syncs. */
+  const liveRows = () =>
+    cluster.postgres.query(
+      "select relay_address, error, version from replicas where stopped_at is null and updated_at > now() - interval '15 seconds' order by relay_address",
+      database,
+    );
+
+  beforeAll(
+    async () => {
+      cluster.kube.ok(['create', 'namespace', namespace]);
+      database = cluster.database(namespace, 'coder-db');
+      pods = await PodWatch.start(cluster.credentials, namespace, `app.kubernetes.io/instance=${release}`);
+      const install = await helm('install', values());
+      if (install.status !== 0)
+        throw new Error(`helm install failed:\n${install.stderr}\n${cluster.kube.diagnose(namespace)}`);
+      await until(`${replicas} ready replicas`, START_WITHIN_SECONDS, () => readyPods().length === replicas);
+      proxy = new ServiceProxy(cluster.credentials, cluster.lab, namespace, 'coder', 'http');
+      await proxy.start();
+      client = new CoderClient(proxy.port);
+      await client.createFirstUser('admin@coder.e2e', 'admin', 'Sup3r-secret-e2e-password!');
+    },
+    (START_WITHIN_SECONDS + 120) * 1000,
+  );
+
+  afterAll(async () => {
+    observed[`${variant}/${major}/${replicas}`] = figures;
+    await proxy?.stop();
+    pods?.watch.stop();
+    await runHelm(major, [
+      'uninstall',
+      release,
+      '-n',
+      namespace,
+      '--wait',
+      '--kubeconfig',
+      cluster.plane.kubeconfigPath,
+    ]);
+  }, 180_000);
+
+  test('every replica turns Ready by its own readiness probe', () => {
+    const started = new Map<string, number>();
+    const ready = new Map<string, number>();
+    for (const event of cluster.kubelet.events) {
+      if (/^coder: started/.test(event.what) && !started.has(event.pod)) started.set(event.pod, event.at);
+      if (event.what === 'coder: ready' && !ready.has(event.pod)) ready.set(event.pod, event.at);
+    }
+    const ours = pods.pods().map(name);
+    figures.readySeconds = ours.map((pod) => ((ready.get(pod) ?? NaN) - (started.get(pod) ?? NaN)) / 1000);
+    expect(ours).toHaveLength(replicas);
+    for (const seconds of figures.readySeconds) expect(seconds).toBeGreaterThan(0);
+  });
+
+  test('the replicas find one another at the relay URL the chart renders', async () => {
+    const expected = readyPods()
+      .map((pod) => `http://${String((pod.status as Obj).podIP)}:8080`)
+      .sort();
+    // A replica registers at start; the row's error clears once every peer answered a ping.
+    await until('one live replicas row per pod, none in error', 60, () => {
+      const rows = liveRows();
+      return rows.length === replicas && rows.every((r) => r[1] === '');
+    });
+    const rows = liveRows();
+    figures.replicaRows = rows.length;
+    expect(rows.map((r) => r[0])).toEqual(expected);
+    expect(rows.map((r) => r[1])).toEqual(expected.map(() => ''));
+    expect(new Set(rows.map((r) => r[2]))).toEqual(new Set([expect.stringContaining(CODER_VERSION.slice(1))]));
+  });
+
+  test('a replica cut off from the others is reported by them', async () => {
+    const victim = readyPods()[0];
+    const relay = `http://${String((victim.status as Obj).podIP)}:8080`;
+    const key = cluster.kubelet.labKey(namespace, name(victim));
+    cluster.lab.setLink(key, false);
+    try {
+      const seconds = await until(`the others to report ${relay}`, PEER_FAILURE_SEEN_WITHIN_SECONDS, () => {
+        const others = liveRows().filter((r) => r[0] !== relay);
+        return (
+          others.length === replicas - 1 &&
+          others.every((r) => r[1].includes('Failed to dial peers') && r[1].includes(relay))
+        );
+      });
+      figures.peerFailureSeconds = seconds;
+    } finally {
+      cluster.lab.setLink(key, true);
+    }
+    await until('the mesh to heal', 60, () => {
+      const rows = liveRows();
+      return rows.length === replicas && rows.every((r) => r[1] === '');
+    });
+  });
+
+  test('a hung replica leaves the Service endpoints through its readiness probe', async () => {
+    const slices = await ObjectWatch.start(
+      cluster.credentials,
+      `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=${encodeURIComponent('kubernetes.io/service-name=coder')}`,
+    );
+    const victim = name(readyPods()[0]);
+    const readyEndpoint = () =>
+      [...slices.objects.values()].some((s) =>
+        ((s.endpoints ?? []) as Obj[]).some(
+          (e) => ((e.targetRef ?? {}) as Obj).name === victim && ((e.conditions ?? {}) as Obj).ready === true,
+        ),
+      );
+    const load = new LoadGenerator(client, LOAD);
+    load.start();
+    await sleep(2000);
+    const pid = cluster.kubelet.pid(namespace, victim);
+    process.kill(pid, 'SIGSTOP');
+    let report: LoadReport;
+    try {
+      figures.hungOutOfEndpointsSeconds = await until(
+        'the hung replica to leave the endpoints',
+        90,
+        () => !readyEndpoint(),
+      );
+      slices.check();
+      // Requests already on their way to it time out; wait those out before counting.
+      await sleep(12_000);
+    } finally {
+      report = await load.stop();
+      process.kill(pid, 'SIGCONT');
+      slices.stop();
+    }
+    figures.hungFailedRequests = report.failures.length;
+    await until(`${replicas} ready replicas`, 120, () => readyPods().length === replicas);
+    if (variant === 'ours') {
+      expect(figures.hungOutOfEndpointsSeconds).toBeLessThanOrEqual(
+        HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS + ENDPOINT_LATENCY_SECONDS,
+      );
+    }
+  });
+
+  const underLoad = async (disruption: () => Promise<void>): Promise<LoadReport> => {
+    const load = new LoadGenerator(client, LOAD);
+    load.start();
+    await sleep(3000);
+    let report: LoadReport;
+    try {
+      await disruption();
+      await until(
+        `${replicas} ready replicas`,
+        START_WITHIN_SECONDS,
+        () => readyPods().length === replicas && pods.pods().length === replicas,
+      );
+      await sleep(3000);
+    } finally {
+      report = await load.stop();
+    }
+    proxy.check();
+    // The load ran: a disruption observed with no requests would prove nothing.
+    expect(report.sent).toBeGreaterThan(LOAD.ratePerSecond * 5);
+    return report;
+  };
+
+  test('a config rollout under load', async () => {
+    const report = await underLoad(async () => {
+      const run = await helm('upgrade', values([{ name: 'CODER_VERBOSE', value: 'true' }]));
+      if (run.status !== 0) throw new Error(`helm upgrade failed:\n${run.stderr}`);
+    });
+    figures.rolloutFailedRequests = report.failures.length;
+    figures.rolloutLongestOutageMs = report.longestOutageMs;
+    if (variant === 'ours') expect(report.failures).toEqual([]);
+  }, 900_000);
+
+  test('a node drain under load', async () => {
+    const node = nodeOf(readyPods()[0]);
+    const report = await underLoad(async () => {
+      const drain = cluster.kube.kubectl([
+        'drain',
+        node,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=300s',
+      ]);
+      if (drain.status !== 0) throw new Error(`kubectl drain failed:\n${drain.stderr}`);
+    });
+    cluster.kube.ok(['uncordon', node]);
+    figures.drainFailedRequests = report.failures.length;
+    figures.drainLongestOutageMs = report.longestOutageMs;
+    if (variant === 'ours') expect(report.failures).toEqual([]);
+  }, 900_000);
+
+  test('a replica told to stop leaves within its grace period and marks its row stopped', async () => {
+    const victim = readyPods()[0];
+    const relay = `http://${String((victim.status as Obj).podIP)}:8080`;
+    const since = cluster.kubelet.now();
+    cluster.kube.ok(['delete', 'pod', name(victim), '-n', namespace, '--wait=false']);
+    await until('the replica to exit', 120, () =>
+      cluster.kubelet.events.some((e) => e.at >= since && e.pod === name(victim) && /^coder: exited/.test(e.what)),
+    );
+    const exit = cluster.kubelet.events.find(
+      (e) => e.at >= since && e.pod === name(victim) && /^coder: exited/.test(e.what),
+    );
+    const sigterm = cluster.kubelet.events.find(
+      (e) => e.at >= since && e.pod === name(victim) && e.what === 'coder: SIGTERM',
+    );
+    figures.sigtermExitSeconds = ((exit?.at ?? NaN) - (sigterm?.at ?? NaN)) / 1000;
+    const grace = Number((victim.spec as Obj).terminationGracePeriodSeconds ?? 30);
+    expect(exit?.what).not.toMatch(/SIGKILL/);
+    expect(figures.sigtermExitSeconds).toBeLessThan(grace);
+    const stopped = cluster.postgres.query(
+      `select stopped_at is not null from replicas where relay_address = '${relay}' order by started_at desc limit 1`,
+      database,
+    );
+    expect(stopped).toEqual([['t']]);
+    await until(`${replicas} ready replicas`, START_WITHIN_SECONDS, () => readyPods().length === replicas);
+  });
+
+  test('memory and CPU of a replica at rest', async () => {
+    const names = readyPods().map(name);
+    const before = names.map((pod) => cluster.kubelet.usage(namespace, pod));
+    const seconds = 10;
+    await sleep(seconds * 1000);
+    const after = names.map((pod) => cluster.kubelet.usage(namespace, pod));
+    figures.rssMiB = after.map((u) => Math.round(u.rssBytes / 2 ** 20));
+    figures.cpuMillicores = after.map((u, i) => Math.round(((u.cpuSeconds - before[i].cpuSeconds) / seconds) * 1000));
+    for (const rss of figures.rssMiB) expect(rss).toBeGreaterThan(0);
+  });
+});
+
+// ---- The documented table ---------------------------------------------------------------------
+
+function table(): string {
+  const row = (key: string, label: string) => {
+    const o = observed[key];
+    if (!o) return undefined;
+    const max = (list?: number[]) => (list && list.length > 0 ? Math.max(...list) : NaN);
+    return (
+      `| ${label} | ${max(o.readySeconds).toFixed(0)} s | ${o.replicaRows} | ${o.peerFailureSeconds?.toFixed(0)} s | ` +
+      `${o.hungOutOfEndpointsSeconds?.toFixed(0)} s (${o.hungFailedRequests}) | ${o.rolloutFailedRequests} | ` +
+      `${o.drainFailedRequests} | ${o.sigtermExitSeconds?.toFixed(1)} s | ${max(o.rssMiB)} MiB, ${max(o.cpuMillicores)} m |`
+    );
+  };
+  const rows = [
+    row('ours/3/3', 'this chart, Helm 3'),
+    row('ours/4/3', 'this chart, Helm 4'),
+    row('official/3/3', 'official chart, Helm 3'),
+  ].filter((r): r is string => r !== undefined);
+  return [
+    START,
+    `With coderd ${CODER_VERSION} on ${cluster?.postgres.version ?? 'PostgreSQL'}, 3 replicas over 3 zones, a load of`,
+    `${LOAD.ratePerSecond} authenticated API requests per second through the Service during each disruption.`,
+    'Reproduce with `npm run test:e2e -- real-coder`.',
+    '',
+    '| install | slowest replica to Ready | live `replicas` rows | a cut-off peer reported after | hung replica out of the endpoints (failed requests) | failed requests, config rollout | failed requests, node drain | SIGTERM to exit | memory, CPU at rest (most of a replica) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    END,
+  ].join('\n');
+}
+
+test('the observed table', () => {
+  const now = table();
+  process.stderr.write(`${now}\n`);
+  if (process.env.CODER_HA_WRITE_OBSERVED === '1') {
+    const doc = readFileSync(HA_DOC, 'utf8');
+    const start = doc.indexOf(START);
+    const end = doc.indexOf(END);
+    if (start < 0 || end < start) throw new Error(`${HA_DOC} has no real-coder markers`);
+    writeFileSync(HA_DOC, doc.slice(0, start) + now + doc.slice(end + END.length));
+  }
+  expect(Object.keys(observed)).toHaveLength(rounds().length);
+});
