@@ -26,7 +26,8 @@ const ha = (replicaCount: number, coder: ValueMap = {}): ValueMap => ({
 
 const podSpec = (objects: Obj[]): Obj =>
   ((findObject(objects, 'Deployment', 'coder').spec as Obj).template as Obj).spec as Obj;
-const env = (objects: Obj[]): Obj[] => coderContainer(findObject(objects, 'Deployment', 'coder')).env as Obj[];
+const container = (objects: Obj[]): Obj => coderContainer(findObject(objects, 'Deployment', 'coder'));
+const env = (objects: Obj[]): Obj[] => container(objects).env as Obj[];
 const envEntry = (objects: Obj[], name: string) => env(objects).find((e) => e.name === name);
 
 const PG_MESSAGE =
@@ -102,12 +103,13 @@ describe('guards: the same refusal from Helm 3, Helm 4 and the concrete render',
 });
 
 describe('HA defaults appear only with more than one replica', () => {
-  test('one replica: no PDB, no spread, no strategy, no affinity', async () => {
+  test('one replica: no PDB, no spread, no strategy, no affinity, no node-failure tolerations', async () => {
     const objects = await renderBoth(ha(1));
     expect(objects.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
     const spec = podSpec(objects);
     expect(spec).not.toHaveProperty('affinity');
     expect(spec).not.toHaveProperty('topologySpreadConstraints');
+    expect(spec).not.toHaveProperty('tolerations');
     expect(findObject(objects, 'Deployment', 'coder').spec).not.toHaveProperty('strategy');
   });
 
@@ -119,8 +121,17 @@ describe('HA defaults appear only with more than one replica', () => {
       expect(findObject(objects, 'PodDisruptionBudget', 'coder').spec).toEqual({
         maxUnavailable: 1,
         selector: { matchLabels: selector },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       });
       const spec = podSpec(objects);
+      expect(spec.tolerations).toEqual(
+        ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({
+          key,
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 30,
+        })),
+      );
       expect(spec.affinity).toEqual({
         podAntiAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [
@@ -154,12 +165,16 @@ describe('HA defaults appear only with more than one replica', () => {
           antiAffinity: false,
           topologySpread: false,
           rollingUpdate: false,
+          nodeFailureTolerationSeconds: 0,
+          preStopSleepSeconds: 0,
         },
       }),
     );
     expect(objects.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
     expect(podSpec(objects)).not.toHaveProperty('affinity');
     expect(podSpec(objects)).not.toHaveProperty('topologySpreadConstraints');
+    expect(podSpec(objects)).not.toHaveProperty('tolerations');
+    expect(container(objects)).not.toHaveProperty('lifecycle');
     expect(findObject(objects, 'Deployment', 'coder').spec).not.toHaveProperty('strategy');
   });
 
@@ -177,6 +192,41 @@ describe('HA defaults appear only with more than one replica', () => {
     expect(podSpec(objects).affinity).toEqual(affinity);
     expect(podSpec(objects).topologySpreadConstraints).toEqual(spread);
     expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual(strategy);
+  });
+
+  test("the user's tolerations come first and the chart's follow", async () => {
+    const own = { key: 'dedicated', operator: 'Equal', value: 'coder', effect: 'NoSchedule' };
+    const objects = await renderBoth(
+      ha(3, { tolerations: [own], highAvailability: { nodeFailureTolerationSeconds: 45 } }),
+    );
+    const tolerations = podSpec(objects).tolerations as Obj[];
+    expect(tolerations[0]).toEqual(own);
+    expect(tolerations.slice(1).map((t) => [t.key, t.tolerationSeconds])).toEqual([
+      ['node.kubernetes.io/not-ready', 45],
+      ['node.kubernetes.io/unreachable', 45],
+    ]);
+    expect(podSpec(await renderBoth(ha(1, { tolerations: [own] }))).tolerations).toEqual([own]);
+  });
+
+  test('a stopping replica keeps serving for preStopSleepSeconds, at any replica count', async () => {
+    for (const replicas of [1, 3]) {
+      expect(container(await renderBoth(ha(replicas))).lifecycle).toEqual({
+        preStop: { exec: { command: ['sleep', '5'] } },
+      });
+    }
+    const longer = await renderBoth(ha(3, { highAvailability: { preStopSleepSeconds: 20 } }));
+    expect(container(longer).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '20'] } } });
+    const own = { preStop: { httpGet: { path: '/drain', port: 8080 } } };
+    expect(container(await renderBoth(ha(3, { lifecycle: own }))).lifecycle).toEqual(own);
+  });
+
+  test('the PDB lets a drain evict unready replicas unless told otherwise', async () => {
+    const objects = await renderBoth(
+      ha(3, { highAvailability: { podDisruptionBudget: { unhealthyPodEvictionPolicy: 'IfHealthyBudget' } } }),
+    );
+    expect((findObject(objects, 'PodDisruptionBudget', 'coder').spec as Obj).unhealthyPodEvictionPolicy).toBe(
+      'IfHealthyBudget',
+    );
   });
 
   test('the PDB budget is configurable', async () => {

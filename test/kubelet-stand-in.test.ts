@@ -68,6 +68,15 @@ describe('the env the kubelet stand-in gives coderd', () => {
     });
   });
 
+  test('the divisor "0" that the API server writes for an unset one means 1', async () => {
+    const container: Obj = {
+      name: 'coder',
+      resources: { limits: { memory: '1Gi' } },
+      env: [{ name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '0' } } }],
+    };
+    expect((await resolveEnv(pod, container, sources())).get('GOMEMLIMIT')).toBe(String(2 ** 30));
+  });
+
   test('an unset limit is the node allocatable', async () => {
     const container = {
       name: 'coder',
@@ -113,29 +122,32 @@ describe('the env the kubelet stand-in gives coderd', () => {
 });
 
 describe('where the Service proxy sends a new connection', () => {
-  const slice = (endpoints: Obj[]): Obj => ({ ports: [{ name: 'http', port: 8080 }], endpoints });
-  const endpoint = (ip: string, ready: boolean, serving = ready, terminating = false): Obj => ({
-    addresses: [ip],
-    conditions: { ready, serving, terminating },
-    targetRef: { name: `pod-${ip}` },
+  const endpointPod = (ip: string, ready: boolean, deleting = false): Obj => ({
+    metadata: { name: `pod-${ip}`, ...(deleting ? { deletionTimestamp: '2026-12-05T00:00:00Z' } : {}) },
+    spec: { containers: [{ name: 'coder', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   });
 
-  test('only to Ready endpoints, on the named port', () => {
-    const list = endpointsOf([slice([endpoint('127.77.1.2', true), endpoint('127.77.1.3', false)])], 'http');
+  test('only to Ready pods, on the target port resolved by name', () => {
+    const list = endpointsOf([endpointPod('127.77.1.2', true), endpointPod('127.77.1.3', false)], 'http');
     expect(routable(list).map((e) => `${e.address}:${e.port}`)).toEqual(['127.77.1.2:8080']);
-    expect(endpointsOf([slice([endpoint('127.77.1.2', true)])], 'metrics')).toEqual([]);
+    expect(endpointsOf([endpointPod('127.77.1.2', true)], 'metrics')).toEqual([]);
+    expect(routable(endpointsOf([endpointPod('127.77.1.2', true)], 8080)).map((e) => e.port)).toEqual([8080]);
   });
 
-  test('to serving, terminating endpoints only when none is Ready', () => {
-    const list = endpointsOf(
-      [slice([endpoint('127.77.1.2', false, true, true), endpoint('127.77.1.3', false, false)])],
-      'http',
-    );
+  test('not to a pod being deleted while another is Ready', () => {
+    const list = endpointsOf([endpointPod('127.77.1.2', true, true), endpointPod('127.77.1.3', true)], 'http');
+    expect(routable(list).map((e) => e.address)).toEqual(['127.77.1.3']);
+  });
+
+  test('to serving, terminating pods only when none is Ready', () => {
+    const list = endpointsOf([endpointPod('127.77.1.2', true, true), endpointPod('127.77.1.3', false)], 'http');
     expect(routable(list).map((e) => e.address)).toEqual(['127.77.1.2']);
   });
 
-  test('nowhere when nothing serves', () => {
-    expect(routable(endpointsOf([slice([endpoint('127.77.1.3', false)])], 'http'))).toEqual([]);
+  test('nowhere when nothing serves, nor to a pod without an IP', () => {
+    expect(routable(endpointsOf([endpointPod('127.77.1.3', false)], 'http'))).toEqual([]);
+    expect(endpointsOf([endpointPod('', true)], 'http')).toEqual([]);
   });
 });
 

@@ -16,7 +16,14 @@ import { kubeObject, treeOf } from '../tree/kube-object';
 import { release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
-import { affinityField, autoscalingOn, lifecycleField, strategyField, topologySpreadField } from './high-availability';
+import {
+  affinityField,
+  autoscalingOn,
+  lifecycleField,
+  strategyField,
+  tolerationsField,
+  topologySpreadField,
+} from './high-availability';
 import { coderImage } from './image';
 import { labelsWithUserLabels, selectorLabels, userAnnotations, userMap } from './labels';
 import {
@@ -136,7 +143,7 @@ export class CoderDeployment extends Construct {
           initContainers: new WithNode(valueRef('coder.initContainers')),
           affinity: affinityField(),
           topologySpreadConstraints: topologySpreadField(),
-          tolerations: new WithNode(valueRef('coder.tolerations')),
+          tolerations: tolerationsField(),
           nodeSelector: new WithNode(valueRef('coder.nodeSelector')),
           hostAliases: new WithNode(valueRef('coder.hostAliases')),
           volumes: podVolumes(),

@@ -32,7 +32,17 @@ import {
   toInt,
 } from '../expr/expr';
 import { GoValue } from '../expr/go-semantics';
-import { BlockNode, ChoiceNode, Guard, OptionalNode, ScalarNode, Tree, TreeMap } from '../tree/nodes';
+import {
+  BlockNode,
+  ChoiceNode,
+  Guard,
+  OptionalItemNode,
+  OptionalNode,
+  ScalarNode,
+  SpliceNode,
+  Tree,
+  TreeMap,
+} from '../tree/nodes';
 import { selectorLabels } from './labels';
 import { SchemaNode } from '../values/schema';
 import { ValuePath } from '../generated/values';
@@ -205,6 +215,32 @@ export const strategyField = (): OptionalNode => {
 };
 
 export const podDisruptionBudgetWanted = (): Expr => and(isHighlyAvailable(), ha('podDisruptionBudget.enable'));
+
+// ---- A failed node ----------------------------------------------------------------------------
+
+/**
+ * Kubernetes keeps a pod bound to a node that stopped answering for 300 s before it evicts it, and
+ * only then does the ReplicaSet start a replacement: with several replicas the chart tolerates the
+ * node's not-ready and unreachable taints for nodeFailureTolerationSeconds instead, after the
+ * user's own tolerations (Kubernetes then evicts at the shortest matching toleration).
+ */
+export const tolerationsField = (): (SpliceNode | OptionalItemNode)[] => {
+  const user = valueRef('coder.tolerations');
+  const seconds = ha('nodeFailureTolerationSeconds');
+  const chartTolerates = bound('nodeFailureTolerated', and(isHighlyAvailable(), gt(toInt(seconds), lit(0))));
+  const toleration = (key: string) =>
+    new OptionalItemNode(chartTolerates, {
+      key,
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: new ScalarNode(toInt(seconds)),
+    });
+  return [
+    new SpliceNode(user),
+    toleration('node.kubernetes.io/not-ready'),
+    toleration('node.kubernetes.io/unreachable'),
+  ];
+};
 
 // ---- Stopping a replica ------------------------------------------------------------------------
 

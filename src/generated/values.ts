@@ -355,6 +355,8 @@ export type Values = {
       readonly antiAffinity?: boolean;
       /** Spread replicas evenly over zones and nodes (ScheduleAnyway: a preference, so pods still schedule on fewer zones or nodes). */
       readonly topologySpread?: boolean;
+      /** Seconds a replica stays bound to a node that stopped answering (NotReady or unreachable) before Kubernetes evicts it and starts a replacement elsewhere; Kubernetes' own default is 300. Tolerations for node.kubernetes.io/not-ready and node.kubernetes.io/unreachable, added beside coder.tolerations with several replicas. 0 leaves Kubernetes' default. */
+      readonly nodeFailureTolerationSeconds?: number;
       /** Roll out with maxUnavailable 0 and maxSurge 1, so a rollout never drops below replicaCount ready replicas. */
       readonly rollingUpdate?: boolean;
       /** Seconds coderd keeps serving after Kubernetes tells it to stop, before it gets SIGTERM (a preStop hook running sleep), so that the Service and load balancers stop sending it new requests first: coderd refuses new connections the moment it gets SIGTERM. 0 turns the hook off; your own coder.lifecycle replaces it. Must be below coder.terminationGracePeriodSeconds. */
@@ -549,6 +551,7 @@ export type ValuePath =
   | "coder.highAvailability.podDisruptionBudget.unhealthyPodEvictionPolicy"
   | "coder.highAvailability.antiAffinity"
   | "coder.highAvailability.topologySpread"
+  | "coder.highAvailability.nodeFailureTolerationSeconds"
   | "coder.highAvailability.rollingUpdate"
   | "coder.highAvailability.preStopSleepSeconds"
   | "coder.highAvailability.versionUpgrade"

@@ -37,7 +37,8 @@ export function presenceCondition(collection: Tree[] | TreeMap): Expr | true {
   for (const part of parts) {
     const cond = presenceOf(part);
     if (cond === true) return true;
-    conds.push(cond);
+    // The same condition twice (two items under one switch) is asked once.
+    if (!conds.includes(cond)) conds.push(cond);
   }
   return conds.length === 1 ? conds[0] : or(...conds);
 }

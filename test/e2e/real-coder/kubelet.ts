@@ -138,6 +138,10 @@ export class KubeletStandIn {
 
   private note(pod: PodRuntime, what: string): void {
     this.events.push({ at: this.now(), pod: pod.name, what });
+    // CODER_HA_E2E_TRACE=1 follows the stand-in live (Jest prints a file's output at its end).
+    if (process.env.CODER_HA_E2E_TRACE === '1') {
+      process.stderr.write(`[kubelet ${new Date().toISOString().slice(11, 23)}] ${pod.name}: ${what}\n`);
+    }
   }
 
   private fail(err: Error): void {
@@ -418,7 +422,8 @@ export class KubeletStandIn {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     container.stopping = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGCONT');
+    // A stopped (hung) process keeps SIGTERM pending, as under a container runtime: only the
+    // SIGKILL at the end of the grace period ends it.
     child.kill('SIGTERM');
     const timer = sleep(graceMs).then(() => 'timeout' as const);
     if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
@@ -622,9 +627,12 @@ export class KubeletStandIn {
       if (String((runtime.pod.spec as Obj).nodeName) !== node) continue;
       for (const container of runtime.containers) {
         container.generation++;
+        container.ready = false;
+        container.started = false;
         container.process?.kill('SIGKILL');
       }
       this.options.lab.setLink(runtime.key, false);
+      this.note(runtime, `node ${node} failed: processes and network gone`);
     }
   }
 
@@ -633,7 +641,8 @@ export class KubeletStandIn {
     this.frozenNodes.delete(node);
     for (const pod of this.watch?.objects.values() ?? []) this.reconcile(pod, false);
     for (const runtime of [...this.pods.values()]) {
-      if (String((runtime.pod.spec as Obj).nodeName) === node && !this.watch?.objects.has(runtime.name)) {
+      const key = `${runtime.namespace}/${runtime.name}`;
+      if (String((runtime.pod.spec as Obj).nodeName) === node && !this.watch?.objects.has(key)) {
         void this.cleanUp(runtime);
       }
     }

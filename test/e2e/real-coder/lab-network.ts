@@ -14,7 +14,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,13 +48,70 @@ function prepareNamespace(namespace: string): void {
   ipIn(namespace, ['addr', 'add', '127.0.0.1/32', 'dev', 'lo']);
 }
 
+const NAMESPACE_PREFIX = 'chlab-';
+const LAB_DIR_PREFIX = 'coder-ha-lab-';
+
+/** Every process in a namespace, killed, then the namespace removed. */
+function removeNamespace(namespace: string): void {
+  try {
+    const pids = execFileSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    ip(['netns', 'del', namespace]);
+  } catch {
+    // not there
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Namespaces (with their processes) and directories of labs whose test process is gone: killed
+ * before its teardown ran. Jest gives a test file its own `process` object, so an exit handler
+ * registered there does not run when the real process is killed.
+ */
+function removeAbandonedLabs(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith(LAB_DIR_PREFIX)) continue;
+    const owner = Number(entry.slice(LAB_DIR_PREFIX.length).split('-')[0]);
+    if (owner && !processAlive(owner)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  let names: string[];
+  try {
+    names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.split(' ')[0])
+      .filter((name) => name.startsWith(NAMESPACE_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = Number(name.slice(NAMESPACE_PREFIX.length).split('-')[0]);
+    if (!processAlive(owner)) removeNamespace(name);
+  }
+}
+
 export class LabNetwork {
-  /** A short id in every name, so that two labs (or a leftover one) never collide. */
+  /** A short id in interface names, so that two labs (or a leftover one) never collide. */
   private readonly id = randomBytes(2).toString('hex');
-  public readonly hostNamespace = `chlab-${this.id}-host`;
+  /** Namespaces are named after the test process, so that a later run can remove abandoned ones. */
+  private readonly prefix = `${NAMESPACE_PREFIX}${process.pid}-${this.id}`;
+  public readonly hostNamespace = `${this.prefix}-host`;
   private readonly pods = new Map<string, { namespace: string; veth: string }>();
   private dialer?: ChildProcess;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'coder-ha-lab-'));
+  private readonly dir = mkdtempSync(join(tmpdir(), `${LAB_DIR_PREFIX}${process.pid}-`));
   private readonly dialerSocket = join(this.dir, 'dialer.sock');
   private counter = 0;
 
@@ -66,6 +123,7 @@ export class LabNetwork {
 
   /** Creates the host namespace with its bridge and starts the dialer. */
   public static async create(): Promise<LabNetwork> {
+    removeAbandonedLabs();
     const lab = new LabNetwork();
     try {
       ip(['netns', 'add', lab.hostNamespace]);
@@ -102,7 +160,7 @@ export class LabNetwork {
    */
   public addPod(key: string, address: string): string {
     const n = ++this.counter;
-    const namespace = `chlab-${this.id}-p${n}`;
+    const namespace = `${this.prefix}-p${n}`;
     const veth = `v${this.id}p${n}`;
     ip(['netns', 'add', namespace]);
     this.pods.set(key, { namespace, veth });
@@ -125,11 +183,7 @@ export class LabNetwork {
     const pod = this.pods.get(key);
     if (!pod) return;
     this.pods.delete(key);
-    try {
-      ip(['netns', 'del', pod.namespace]);
-    } catch {
-      // already gone
-    }
+    removeNamespace(pod.namespace);
   }
 
   /**
@@ -158,7 +212,9 @@ export class LabNetwork {
           fail(Object.assign(new Error(`connect ${answer} ${host}:${port}`), { code: answer }));
           return;
         }
-        socket.pause();
+        // Not paused: a consumer that only adds a 'data' listener (Node's HTTP client) would
+        // never resume it. Nothing is lost meanwhile: the servers here speak after the client,
+        // and the consumer attaches its listeners before any further I/O.
         const rest = reply.slice(newline + 1);
         if (rest.length > 0) socket.unshift(Buffer.from(rest, 'latin1'));
         resolve(socket);
@@ -182,11 +238,7 @@ export class LabNetwork {
     for (const key of [...this.pods.keys()]) this.removePod(key);
     this.dialer?.kill('SIGKILL');
     this.dialer = undefined;
-    try {
-      ip(['netns', 'del', this.hostNamespace]);
-    } catch {
-      // not created, or already gone
-    }
+    removeNamespace(this.hostNamespace);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

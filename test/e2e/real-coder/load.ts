@@ -5,6 +5,7 @@
  * not the one a healthy Coder gives) is recorded with its time. It stops by itself after
  * `maxSeconds` or `maxRequests`, whichever comes first.
  */
+import { randomBytes } from 'node:crypto';
 import { CoderClient } from './coder-api';
 
 export interface Failure {
@@ -35,6 +36,7 @@ export class LoadGenerator {
   private running?: Promise<void>;
   private started = 0;
   private tokenCounter = 0;
+  private readonly id = randomBytes(4).toString('hex');
 
   public constructor(
     private readonly client: CoderClient,
@@ -67,7 +69,8 @@ export class LoadGenerator {
   /** Every fifth request writes: a token is created, then deleted; the others read. */
   private async one(n: number): Promise<void> {
     if (n % 5 === 4) {
-      const name = `load-${process.pid}-${++this.tokenCounter}`;
+      // Unique across generators: every disruption of a scenario has a generator of its own.
+      const name = `load-${this.id}-${++this.tokenCounter}`;
       const created = await this.attempt('create token', 'POST', '/api/v2/users/me/keys/tokens', [201], {
         token_name: name,
         lifetime: 3600 * 1e9,

@@ -70,7 +70,8 @@ export function resourceValue(container: Obj, ref: Obj, nodeAllocatable: Record<
   // An unset limit is the node's allocatable; an unset request is 0 (as the kubelet does).
   const quantity = set ?? (kind === 'limits' ? nodeAllocatable[name] : '0');
   if (quantity === undefined) throw new Error(`resourceFieldRef ${resource}: no value and no node allocatable`);
-  const divisor = parseQuantity((ref.divisor as string | undefined) ?? '1');
+  // The API server writes an unset divisor as "0", which means 1.
+  const divisor = parseQuantity((ref.divisor as string | undefined) ?? '1') || 1;
   return String(Math.ceil(parseQuantity(quantity) / divisor));
 }
 

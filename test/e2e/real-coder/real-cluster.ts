@@ -94,7 +94,10 @@ export class RealCluster {
     return { port: this.plane.apiPort, dir: this.plane.dir };
   }
 
+  private readonly nodeCIDRs = new Map<string, string>();
+
   private registerNode(name: string, cidr: string): void {
+    this.nodeCIDRs.set(name, cidr);
     const zone = name.replace(/-\d+$/, '');
     const node = {
       apiVersion: 'v1',
@@ -115,6 +118,36 @@ export class RealCluster {
     };
     this.kube.ok(['apply', '-f', '-'], JSON.stringify(node));
     this.nodes.push(name);
+  }
+
+  /**
+   * A node that loses power: its pods' processes and network are gone, and nothing renews its
+   * Lease any more, so the node lifecycle controller finds it after its grace period (50 s by
+   * default), as in a real cluster. kwok renews a lease only while it holds it: the lease is
+   * handed to a holder that never renews, for a day.
+   */
+  public failNode(node: string): void {
+    this.kubelet.failNode(node);
+    const lost = { spec: { holderIdentity: 'e2e-lost-node', leaseDurationSeconds: 86400 } };
+    this.kube.ok(['patch', 'lease', node, '-n', 'kube-node-lease', '--type=merge', '-p', JSON.stringify(lost)]);
+  }
+
+  /**
+   * The machine is replaced, as a cloud's node group does: the Node object (and its Lease) is
+   * removed, which removes the pods still bound to it, and a node of the same name registers.
+   */
+  public async recoverNode(node: string): Promise<void> {
+    const cidr = this.nodeCIDRs.get(node) as string;
+    this.kube.ok(['delete', 'node', node, '--wait=true']);
+    this.kube.ok(['delete', 'lease', node, '-n', 'kube-node-lease', '--ignore-not-found']);
+    this.nodes.splice(this.nodes.indexOf(node), 1);
+    this.kubelet.recoverNode(node);
+    this.registerNode(node, cidr);
+    const deadline = Date.now() + 60_000;
+    while (!this.nodeReady(node)) {
+      if (Date.now() > deadline) throw new Error(`node ${node} was not Ready again within 60 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   public nodeReady(node: string): boolean {

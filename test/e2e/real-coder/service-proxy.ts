@@ -1,48 +1,70 @@
 /**
  * A kube-proxy stand-in for one Service port: it listens on 127.0.0.1 in the test's namespace and
- * sends each new TCP connection to one endpoint of the Service's EndpointSlices, chosen at random
- * among the Ready ones, as kube-proxy's iptables mode does. When no endpoint is Ready it uses the
- * serving, terminating ones (kube-proxy's ProxyTerminatingEndpoints); when there are none at all
- * the connection is refused (closed at once).
+ * sends each new TCP connection to one endpoint of the Service, chosen at random among the Ready
+ * ones, as kube-proxy's iptables mode does. When no endpoint is Ready it uses the serving,
+ * terminating ones (kube-proxy's ProxyTerminatingEndpoints); when there are none at all the
+ * connection is refused (closed at once).
  *
- * As in kube-proxy, a change of the EndpointSlices takes effect only after the rules are synced:
- * `syncDelayMs` (1 s, kube-proxy's default --iptables-min-sync-period) after the change is seen.
- * Connections already open stay where they are. Not done: session affinity, topology hints,
- * traffic policies, UDP.
+ * The endpoints are computed from the Service's pods as the EndpointSlice controller computes
+ * them (selector, pod IP, the Ready condition, deletion), not read from EndpointSlices: the API
+ * server refuses loopback addresses in an EndpointSlice ("may not be in the loopback range"), and
+ * the lab's pod IPs are loopback addresses so that no packet can leave the machine. The pods'
+ * Ready condition is what the controller would copy, so the routing follows real coderd
+ * readiness all the same.
+ *
+ * As in kube-proxy, a change takes effect only after the rules are synced: `syncDelayMs` (1 s,
+ * kube-proxy's default --iptables-min-sync-period) after the change is seen. Connections already
+ * open stay where they are. Not done: session affinity, topology hints, traffic policies, UDP.
  */
 import { createServer, Server, Socket } from 'node:net';
 import { Obj } from '../kube';
 import { ObjectWatch } from '../watch';
-import { ApiCredentials } from './api';
+import { ApiClient, ApiCredentials } from './api';
 import { LabNetwork } from './lab-network';
+import { containerPort } from './probe';
 
 export interface Endpoint {
   readonly address: string;
   readonly port: number;
   readonly ready: boolean;
   readonly serving: boolean;
+  readonly terminating: boolean;
   readonly pod: string;
 }
 
-/** The endpoints of a Service's slices for the port named `portName`. */
-export function endpointsOf(slices: Iterable<Obj>, portName: string): Endpoint[] {
+const meta = (o: Obj): Obj => (o.metadata ?? {}) as Obj;
+
+/**
+ * The endpoints of a Service port among `pods` (already selected by the Service's selector), as
+ * the EndpointSlice controller makes them: pods with an IP that have not finished; ready when the
+ * pod is Ready and not being deleted; serving when the pod is Ready; the port resolved in the
+ * pod's containers when the target port is a name.
+ */
+export function endpointsOf(pods: Iterable<Obj>, targetPort: string | number): Endpoint[] {
   const result: Endpoint[] = [];
-  for (const slice of slices) {
-    const port = ((slice.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === portName);
-    if (!port) continue;
-    for (const endpoint of (slice.endpoints ?? []) as Obj[]) {
-      const conditions = (endpoint.conditions ?? {}) as Obj;
-      const ready = conditions.ready !== false;
-      for (const address of (endpoint.addresses ?? []) as string[]) {
-        result.push({
-          address,
-          port: Number(port.port),
-          ready,
-          serving: (conditions.serving ?? ready) ? true : false,
-          pod: String(((endpoint.targetRef ?? {}) as Obj).name ?? ''),
-        });
+  for (const pod of pods) {
+    const status = (pod.status ?? {}) as Obj;
+    if (!status.podIP || ['Succeeded', 'Failed'].includes(String(status.phase))) continue;
+    const podReady = ((status.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
+    const terminating = Boolean(meta(pod).deletionTimestamp);
+    let port: number | undefined;
+    for (const container of ((pod.spec ?? {}) as Obj).containers as Obj[]) {
+      try {
+        port = containerPort(container, targetPort);
+        break;
+      } catch {
+        // not this container's port
       }
     }
+    if (port === undefined) continue;
+    result.push({
+      address: String(status.podIP),
+      port,
+      ready: podReady && !terminating,
+      serving: podReady,
+      terminating,
+      pod: String(meta(pod).name),
+    });
   }
   return result;
 }
@@ -50,17 +72,22 @@ export function endpointsOf(slices: Iterable<Obj>, portName: string): Endpoint[]
 /** Which endpoints kube-proxy sends new connections to. */
 export function routable(endpoints: readonly Endpoint[]): Endpoint[] {
   const ready = endpoints.filter((e) => e.ready);
-  return ready.length > 0 ? ready : endpoints.filter((e) => e.serving);
+  return ready.length > 0 ? ready : endpoints.filter((e) => e.serving && e.terminating);
 }
 
 export class ServiceProxy {
   private server?: Server;
-  private slices?: ObjectWatch;
+  private pods?: ObjectWatch;
   private programmed: Endpoint[] = [];
+  private targetPort: string | number = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
   public port = 0;
   /** Connections per pod name, for the scenarios' evidence. */
   public readonly connections = new Map<string, number>();
+  /** When the programmed endpoints changed (ms since start) and to what, for the scenarios. */
+  public readonly history: { at: number; endpoints: Endpoint[] }[] = [];
+  private readonly started = Date.now();
 
   public constructor(
     private readonly credentials: ApiCredentials,
@@ -72,17 +99,26 @@ export class ServiceProxy {
   ) {}
 
   public async start(): Promise<void> {
-    const selector = encodeURIComponent(`kubernetes.io/service-name=${this.service}`);
-    this.slices = await ObjectWatch.start(
-      this.credentials,
-      `/apis/discovery.k8s.io/v1/namespaces/${this.namespace}/endpointslices?labelSelector=${selector}`,
+    const service = await new ApiClient(this.credentials).get(
+      `/api/v1/namespaces/${this.namespace}/services/${this.service}`,
     );
-    this.programmed = endpointsOf(this.slices.objects.values(), this.portName);
-    this.slices.onChange(() => {
-      const next = endpointsOf((this.slices as ObjectWatch).objects.values(), this.portName);
+    const spec = service.spec as Obj;
+    const port = ((spec.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === this.portName);
+    if (!port) throw new Error(`Service ${this.service} has no port named ${this.portName}`);
+    this.targetPort = (port.targetPort ?? port.port) as string | number;
+    const selector = Object.entries((spec.selector ?? {}) as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    this.pods = await ObjectWatch.start(
+      this.credentials,
+      `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
+    );
+    this.program(endpointsOf(this.pods.objects.values(), this.targetPort));
+    this.pods.onChange(() => {
+      const next = endpointsOf((this.pods as ObjectWatch).objects.values(), this.targetPort);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.programmed = next;
+        this.program(next);
       }, this.syncDelayMs);
       this.timers.add(timer);
     });
@@ -92,8 +128,17 @@ export class ServiceProxy {
     this.port = typeof address === 'object' && address ? address.port : 0;
   }
 
+  private program(endpoints: Endpoint[]): void {
+    this.programmed = endpoints;
+    this.history.push({ at: this.now(), endpoints });
+  }
+
+  public now(): number {
+    return Date.now() - this.started;
+  }
+
   public check(): void {
-    this.slices?.check();
+    this.pods?.check();
   }
 
   /** The endpoints new connections go to now. */
@@ -109,6 +154,8 @@ export class ServiceProxy {
     }
     const target = candidates[Math.floor(Math.random() * candidates.length)];
     this.connections.set(target.pod, (this.connections.get(target.pod) ?? 0) + 1);
+    this.sockets.add(client);
+    client.on('close', () => this.sockets.delete(client));
     client.pause();
     client.on('error', () => undefined);
     this.lab.dial(target.address, target.port).then(
@@ -119,7 +166,6 @@ export class ServiceProxy {
         client.pipe(upstream);
         upstream.pipe(client);
         client.resume();
-        upstream.resume();
       },
       () => client.destroy(),
     );
@@ -127,7 +173,8 @@ export class ServiceProxy {
 
   public async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
-    this.slices?.stop();
+    this.pods?.stop();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
