@@ -71,3 +71,27 @@ test('the HA guards apply to the library too', () => {
     'coder.replicaCount is above 1, but no external Postgres is configured',
   );
 });
+
+test('maps type-check through the typed values: annotations, labels and nodeSelector', () => {
+  // Before, every map of the schema (patternProperties) was typed Record<string, never>, so
+  // this did not compile (`npm run lint` type-checks the tests; Jest does not).
+  // @ts-expect-error a label value is a string, as the schema says
+  const numberLabel: Values = { coder: { podLabels: { team: 1 } } };
+  expect(numberLabel).toBeDefined();
+  const withMaps: Values = {
+    coder: {
+      serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/coder' } },
+      podLabels: { team: 'platform' },
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+    },
+  };
+  const app = new App();
+  const objects = new CoderChart(app, 'coder', { values: withMaps, releaseName: 'coder' }).toJson();
+  const account = objects.find((o) => o.kind === 'ServiceAccount') as { metadata: { annotations: object } };
+  expect(account.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/coder' });
+  const deployment = objects.find((o) => o.kind === 'Deployment') as {
+    spec: { template: { metadata: { labels: object }; spec: { nodeSelector: object } } };
+  };
+  expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+  expect(deployment.spec.template.metadata.labels).toMatchObject({ team: 'platform' });
+});

@@ -34,13 +34,21 @@ export type Values = {
     /** Init containers run before coderd in each pod. */
     readonly initContainers?: Array<V1Container>;
     /** Annotations on the Deployment. */
-    readonly annotations?: Record<string, never>;
+    readonly annotations?: {
+      readonly [key: string]: string;
+    };
     /** Extra labels on the Deployment (the chart's standard labels cannot be replaced). */
-    readonly labels?: Record<string, never>;
+    readonly labels?: {
+      readonly [key: string]: string;
+    };
     /** Annotations on each coderd pod. */
-    readonly podAnnotations?: Record<string, never>;
+    readonly podAnnotations?: {
+      readonly [key: string]: string;
+    };
     /** Extra labels on each coderd pod (the chart's standard labels cannot be replaced). */
-    readonly podLabels?: Record<string, never>;
+    readonly podLabels?: {
+      readonly [key: string]: string;
+    };
     /** PriorityClass of the coderd pods; empty for the cluster default. */
     readonly priorityClassName?: string;
     /** The ServiceAccount coderd runs as and the permissions it gets to manage workspaces. */
@@ -63,9 +71,13 @@ export type Values = {
         readonly extraRules?: Array<V1PolicyRule>;
       }>;
       /** Annotations on the ServiceAccount (for example an IAM role for IRSA). */
-      readonly annotations?: Record<string, never>;
+      readonly annotations?: {
+        readonly [key: string]: string;
+      };
       /** Extra labels on the ServiceAccount. */
-      readonly labels?: Record<string, never>;
+      readonly labels?: {
+        readonly [key: string]: string;
+      };
       /** Name of the ServiceAccount (created unless disableCreate). */
       readonly name?: string;
       /** Do not create the ServiceAccount; it must exist already. */
@@ -158,7 +170,9 @@ export type Values = {
     /** Extra /etc/hosts entries in the coderd pods. */
     readonly hostAliases?: Array<V1HostAlias>;
     /** Node labels the coderd pods must land on. */
-    readonly nodeSelector?: Record<string, never>;
+    readonly nodeSelector?: {
+      readonly [key: string]: string;
+    };
     /** The Service in front of coderd. */
     readonly service?: {
       /** Create the Service. */
@@ -174,7 +188,9 @@ export type Values = {
       /** Load balancer class (LoadBalancer only). */
       readonly loadBalancerClass?: string;
       /** Annotations on the Service. */
-      readonly annotations?: Record<string, never>;
+      readonly annotations?: {
+        readonly [key: string]: string;
+      };
       /** Node port for HTTP (NodePort and LoadBalancer). Empty lets Kubernetes choose. */
       readonly httpNodePort?: number | "";
       /** More ports on the Service, after the chart's http (and https) port, as the official chart adds them: each a Kubernetes ServicePort with a name and a port (Kubernetes requires a name once a Service has two ports). nodePort is kept only on a NodePort or LoadBalancer Service, as for the chart's own ports. Names must differ from each other and from http and https. */
@@ -193,7 +209,9 @@ export type Values = {
       /** Wildcard host for workspace apps, such as *.coder.example.com or *-suffix.example.com. */
       readonly wildcardHost?: string;
       /** Annotations on the Ingress. */
-      readonly annotations?: Record<string, never>;
+      readonly annotations?: {
+        readonly [key: string]: string;
+      };
       /** TLS on the Ingress. */
       readonly tls?: {
         /** Serve TLS on the Ingress. */
@@ -228,7 +246,9 @@ export type Values = {
       /** Wildcard host for workspace apps, such as *.coder.example.com. */
       readonly wildcardHost?: string;
       /** Annotations on the HTTPRoute. */
-      readonly annotations?: Record<string, never>;
+      readonly annotations?: {
+        readonly [key: string]: string;
+      };
       /** A second HTTPRoute that redirects plain HTTP to HTTPS. */
       readonly httpsRedirect?: {
         /** Create the redirect route. */
@@ -257,7 +277,9 @@ export type Values = {
       /** Create the ListenerSet. */
       readonly enable?: boolean;
       /** Annotations on the ListenerSet. */
-      readonly annotations?: Record<string, never>;
+      readonly annotations?: {
+        readonly [key: string]: string;
+      };
       /** The Gateway the ListenerSet attaches to. */
       readonly parentRef?: {
         /** API group of the parent. */
@@ -396,7 +418,9 @@ export type Values = {
         /** How long a scrape may take, as a Prometheus duration; empty for Prometheus' own default. */
         readonly scrapeTimeout?: string;
         /** Extra labels on the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them (for example release: prometheus). */
-        readonly labels?: Record<string, never>;
+        readonly labels?: {
+          readonly [key: string]: string;
+        };
       };
     };
     /** A HorizontalPodAutoscaler (autoscaling/v2) for coderd. When on, it owns the replica count: the Deployment leaves replicas out (coder.replicaCount is not used), the HA defaults and the PodDisruptionBudget follow minReplicas, and Postgres is required as soon as maxReplicas is above 1. Scale-down is conservative: replicas hold long-lived connections (workspace agents, terminals, port forwards) that removing one cuts. */

@@ -52,8 +52,17 @@ function objectType(node: SchemaNode, indent: string, allOptional: boolean): str
     if (child.description) lines.push(`${indent}  /** ${child.description.replace(/\*\//g, '* /')} */`);
     lines.push(`${indent}  readonly ${key(name)}${optional}: ${typeOf(child, `${indent}  `, allOptional)};`);
   }
-  if (additional && typeof additional === 'object') {
-    lines.push(`${indent}  readonly [key: string]: ${typeOf(additional, `${indent}  `, allOptional)};`);
+  // A map whose keys follow patterns (labels, annotations, nodeSelector) or take any name: an
+  // index signature. TypeScript cannot state the key patterns; the schema checks them.
+  const indexed = [
+    ...Object.values((node.patternProperties ?? {}) as Record<string, SchemaNode>),
+    ...(additional && typeof additional === 'object' ? [additional as SchemaNode] : []),
+  ].map((child) => typeOf(child, `${indent}  `, allOptional));
+  if (indexed.length > 0) {
+    // Named properties must fit the index signature too.
+    const named = properties.map(([, child]) => typeOf(child, `${indent}  `, allOptional));
+    const union = [...new Set([...indexed, ...(named.length > 0 ? [...named, 'undefined'] : [])])].join(' | ');
+    lines.push(`${indent}  readonly [key: string]: ${union};`);
   } else if (additional !== false && properties.length === 0) {
     return '{ readonly [key: string]: unknown }';
   }
