@@ -44,7 +44,9 @@ Exit status:
      that is not empty or cannot be written
 `;
 
-/** The command line itself is wrong: exit 2, with the usage text. */
+const USAGE_HINT = 'Run `coder-chart --help` for the commands and options.\n';
+
+/** The command line itself is wrong: exit 2, with one line saying where the usage text is. */
 class UsageError extends Error {}
 /** A file to read or a directory to write is not usable: exit 3, without the usage text. */
 class InputOutputError extends Error {}
@@ -170,17 +172,14 @@ export function main(argv: string[]): number {
         throw new UsageError(`unknown command ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`coder-chart: ${err.message}\n\n${USAGE}`);
+    if (err instanceof UsageError || err instanceof SetSyntaxError) {
+      // The one line that matters, and where the rest is: not 35 lines of help after it.
+      process.stderr.write(`coder-chart: ${err.message}\n${USAGE_HINT}`);
       return 2;
     }
     if (err instanceof InvalidValuesError) {
       process.stderr.write(`coder-chart: values are not valid:\n${err.problems.map(formatProblem).join('\n')}\n`);
       return 1;
-    }
-    if (err instanceof SetSyntaxError) {
-      process.stderr.write(`coder-chart: ${err.message}\n\n${USAGE}`);
-      return 2;
     }
     if (err instanceof GuardError || err instanceof NeedsHelmError) {
       process.stderr.write(`coder-chart: ${err.message}\n`);
