@@ -258,3 +258,8 @@ function expectInstalled(release: string): void {
     'app.kubernetes.io/managed-by': 'Helm',
   });
 }
+
+test('making the throwaway keys leaves no gpg-agent running', () => {
+  const agents = spawnSync('pgrep', ['-af', 'gpg-agent'], { encoding: 'utf8' }).stdout;
+  for (const home of [key.gnupgHome, otherKey.gnupgHome]) expect(agents).not.toContain(home);
+});

@@ -12,6 +12,8 @@ export interface SigningKey {
   readonly name: string;
   readonly secretKeyring: string;
   readonly publicKeyring: string;
+  /** The scratch GnuPG home the key was made in (no gpg-agent of it is left running). */
+  readonly gnupgHome: string;
 }
 
 export function throwawaySigningKey(name: string): SigningKey {
@@ -30,7 +32,12 @@ export function throwawaySigningKey(name: string): SigningKey {
   gpg(['--quick-gen-key', userId, 'rsa3072', 'sign', 'never']);
   const secretKeyring = join(dir, 'secring.gpg');
   const publicKeyring = join(dir, 'pubring.gpg');
-  writeFileSync(secretKeyring, gpg(['--export-secret-keys', userId]));
-  writeFileSync(publicKeyring, gpg(['--export', userId]));
-  return { name: userId, secretKeyring, publicKeyring };
+  try {
+    writeFileSync(secretKeyring, gpg(['--export-secret-keys', userId]));
+    writeFileSync(publicKeyring, gpg(['--export', userId]));
+  } finally {
+    // gpg starts a gpg-agent per home that outlives it: stop it, or every run leaves one behind.
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+  }
+  return { name: userId, secretKeyring, publicKeyring, gnupgHome: home };
 }
