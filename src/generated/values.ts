@@ -19,9 +19,9 @@ export type Values = {
     readonly envUseClusterAccessURL?: boolean;
     /** The coderd container image. */
     readonly image?: {
-      /** Image repository. */
+      /** Image repository, as the kubelet accepts it: an optional registry host (with a port), then lower-case path components (`ghcr.io/coder/coder`). */
       readonly repo?: string;
-      /** Image tag. Empty means v<appVersion> of this chart. */
+      /** Image tag. Empty means v<appVersion> of this chart. A tag as the kubelet accepts it (letters, digits, `_`, `.`, `-`, at most 128, no spaces), optionally followed by `@sha256:<digest>`. */
       readonly tag?: string;
       /** When the kubelet pulls the image. */
       readonly pullPolicy?: "Always" | "IfNotPresent" | "Never";
@@ -397,9 +397,9 @@ export type Values = {
       readonly enable?: boolean;
       /** Image of the test Pod; it needs sh, nslookup and wget (busybox has them). */
       readonly image?: {
-        /** Image repository. */
+        /** Image repository of the `helm test` Pod: an optional registry host (with a port), then lower-case path components. */
         readonly repo?: string;
-        /** Image tag. */
+        /** Image tag of the `helm test` Pod (letters, digits, `_`, `.`, `-`, at most 128), optionally followed by `@sha256:<digest>`. */
         readonly tag?: string;
         /** When the kubelet pulls the image. */
         readonly pullPolicy?: "Always" | "IfNotPresent" | "Never";
