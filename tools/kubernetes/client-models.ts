@@ -50,7 +50,8 @@ const QUANTITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * A resource quantity as Kubernetes writes it (`2000m`, `4Gi`, `1.5`, `1e3`), not negative: the
  * API server refuses a negative request, limit or size at install time, after Helm rendered it.
  */
-export const NON_NEGATIVE_QUANTITY_PATTERN = '^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$';
+export const NON_NEGATIVE_QUANTITY_PATTERN =
+  '^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$';
 const QUANTITY: SchemaNode = { type: ['string', 'number'], pattern: NON_NEGATIVE_QUANTITY_PATTERN, minimum: 0 };
 
 interface Attribute {
