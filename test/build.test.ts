@@ -10,7 +10,7 @@ import { helm } from '../tools/helm/helm';
 import { HELM_MAJORS } from '../tools/helm/tools';
 import { CHART_DIR } from '../src/paths';
 import { SchemaNode, schemaDefaults, valuesSchema } from '../src/values/schema';
-import { schemaWithRules } from '../src/values/validate';
+import { schemaWithAdvice } from '../src/values/validate';
 import { chartSchemaRules } from '../src/coder/chart';
 import { FIXTURES_DIR } from './support/fixtures';
 import { declaredKeys } from './support/schema-walk';
@@ -49,7 +49,7 @@ test('values.schema.json is the schema and the rules the guards state, plus the 
   const { $comment, allOf, ...rest } = built;
   expect($comment).toMatch(/^Generated/);
   expect(rest).toEqual(valuesSchema());
-  expect({ ...rest, allOf }).toEqual(schemaWithRules(chartSchemaRules()));
+  expect({ ...rest, allOf }).toEqual(schemaWithAdvice(chartSchemaRules()));
 });
 
 test('Chart.yaml is the root Chart.yaml', () => {

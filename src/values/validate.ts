@@ -44,6 +44,25 @@ export function schemaWithRules(rules: readonly SchemaRule[], schema: SchemaNode
   return { ...schema, allOf: rules.map((rule) => ({ $comment: rule.message, ...rule.schema })) };
 }
 
+/**
+ * The values contract as Helm gets it: each rule stated so that it fails exactly when the rule
+ * does, by requiring a property named after the rule's advice (`coder.replicaCount is above 1,
+ * but no external Postgres is configured: … Set CODER_PG_CONNECTION_URL …`). Stated plainly, a
+ * rule fails with the schema's own words ("Must be less than or equal to 1"), which never say
+ * what to do; a missing property's name Helm 3 and Helm 4 both print whole. (The root refuses
+ * unknown keys, so no values can hold such a property.) ajv, for the CLI and the library, gets
+ * the rules plainly (`schemaWithRules`) and reports each rule's message at its path.
+ */
+export function schemaWithAdvice(rules: readonly SchemaRule[], schema: SchemaNode = valuesSchema()): SchemaNode {
+  if (rules.length === 0) return schema;
+  const advised = (rule: SchemaRule): SchemaNode => ({
+    $comment: rule.message,
+    if: { not: rule.schema },
+    then: { required: [rule.message.startsWith(rule.path) ? rule.message : `${rule.path}: ${rule.message}`] },
+  });
+  return { ...schema, allOf: rules.map(advised) };
+}
+
 const compiled = new Map<readonly SchemaRule[], ValidateFunction>();
 
 function validator(rules: readonly SchemaRule[]): ValidateFunction {
