@@ -9,6 +9,7 @@ export default tseslint.config(
       'lib/',
       'lib-tools/',
       'dist/',
+      'release/',
       'charts/',
       'coverage/',
       'build-tmp/',

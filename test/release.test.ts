@@ -1,5 +1,7 @@
 /** What `npm run release` refuses before it packages anything: main must stay releasable. */
+import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { PACKAGE_ROOT } from '../src/paths';
 import { parseReleaseArgs, ReleaseError } from '../tools/release/release';
 import { readReleaseSources, releaseFacts, releaseProblems, ReleaseSources } from '../tools/release/metadata';
 
@@ -103,6 +105,8 @@ describe('npm run release arguments', () => {
     expect(() => parseReleaseArgs([...base, '--helm', '5'])).toThrow(ReleaseError);
     expect(() => parseReleaseArgs([...base, '--sign'])).toThrow(/unknown option --sign/);
     expect(() => parseReleaseArgs([...base, '--out'])).toThrow(/--out needs a value/);
+    // Not dist/, where `npm start` renders the examples: a release must not mix with them.
+    expect(parseReleaseArgs(base).out).toBe(join(PACKAGE_ROOT, 'release'));
     expect(parseReleaseArgs([...base, '--push', 'oci://r/x', '--plain-http', '--helm', '3'])).toMatchObject({
       key: 'me',
       push: 'oci://r/x',

@@ -48,7 +48,8 @@ const USAGE = `Usage: npm run release -- --key NAME --keyring FILE [options]
   --key NAME               The signing key's name (its user id, or part of it), as helm package --key.
   --keyring FILE           The OpenPGP keyring holding that secret key (gpg --export-secret-keys > FILE).
   --passphrase-file FILE   The key's passphrase (or set HELM_KEY_PASSPHRASE); none for an unprotected key.
-  --out DIR                Where the archive, its .prov and index.yaml go (default: dist).
+  --out DIR                Where the archive, its .prov and index.yaml go (default: release;
+                           npm start renders examples into dist, apart from it).
   --repo-url URL           The URL the Helm repository is served from, written into index.yaml.
   --push oci://REG/PATH    Also push the archive and its provenance to this OCI registry path.
   --plain-http             Push over plain HTTP (a registry on loopback).
@@ -82,7 +83,7 @@ export function parseReleaseArgs(args: readonly string[]): ReleaseOptions {
     key: values.key,
     keyring: resolve(values.keyring),
     passphraseFile: values['passphrase-file'] && resolve(values['passphrase-file']),
-    out: resolve(values.out ?? join(PACKAGE_ROOT, 'dist')),
+    out: resolve(values.out ?? join(PACKAGE_ROOT, 'release')),
     repoUrl: values['repo-url'],
     push: values.push,
     plainHttp,
