@@ -32,9 +32,14 @@ test('npm pack ships the built JS with declarations, the chart, the schema, READ
     'LICENSE',
     'CHANGELOG.md',
     'package.json',
+    'docs/high-availability.md',
+    'docs/differences-from-official-chart.md',
   ]) {
     expect(files).toContain(wanted);
   }
+  // The docs a user follows from the README ship; the contributors' (testing, mutation survivors) do not.
+  expect(files).not.toContain('docs/testing.md');
+  expect(files).not.toContain('docs/mutation-survivors.md');
   for (const path of files) {
     expect(path).not.toMatch(/^(src|test|node_modules|\.tools|dist|scripts)\//);
     expect(path).not.toMatch(/\.(map|tsbuildinfo)$/);
