@@ -50,6 +50,19 @@ const NODE_FAILURE_RECOVERY_WITHIN_SECONDS = 300 + NODE_MONITOR_GRACE_SECONDS + 
 
 type Variant = 'ours' | 'official';
 
+/**
+ * CODER_HA_E2E_WITHOUT_STOP_DEFAULTS=1 installs this chart with its defaults for stopping and
+ * losing replicas off, to check that the scenarios that rely on them fail without them: the
+ * rollout and the drain then fail requests, two hung replicas block the drain, and the node
+ * failure takes Kubernetes' 300 s.
+ */
+const WITHOUT_STOP_DEFAULTS = process.env.CODER_HA_E2E_WITHOUT_STOP_DEFAULTS === '1';
+const STOP_DEFAULTS_OFF: ValueMap = {
+  preStopSleepSeconds: 0,
+  nodeFailureTolerationSeconds: 0,
+  podDisruptionBudget: { unhealthyPodEvictionPolicy: 'IfHealthyBudget' },
+};
+
 interface Observed {
   readySeconds: number[];
   replicaRows: number;
@@ -120,6 +133,7 @@ describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major
       env,
       // ClusterIP: no load balancer answers here, and Helm's --wait would wait for its address.
       service: { type: 'ClusterIP' },
+      ...(variant === 'ours' && WITHOUT_STOP_DEFAULTS ? { highAvailability: STOP_DEFAULTS_OFF } : {}),
     };
     return dump({ coder });
   };
