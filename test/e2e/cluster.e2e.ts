@@ -187,9 +187,11 @@ describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
       'coder.replicaCount=3',
     ]);
     expect(upgrade.status).not.toBe(0);
-    // The values schema states this rule: Helm refuses before rendering, naming the key.
+    // The values schema states this rule: Helm refuses before rendering, naming the key and
+    // saying what to do (the rule's advice, which both majors print whole).
     expect(upgrade.stderr).toContain("values don't meet the specifications of the schema");
-    expect(upgrade.stderr).toContain(major === 3 ? 'coder.replicaCount' : '/coder/replicaCount');
+    expect(upgrade.stderr).toContain('coder.replicaCount is above 1, but no external Postgres is configured');
+    expect(upgrade.stderr).toContain('Set CODER_PG_CONNECTION_URL in coder.env');
     expect(helm(['history', release, '--namespace', NAMESPACE, '-o', 'json']).stdout).toBe(before);
     expect((deployment().spec as Obj).replicas).toBe(1);
   });
