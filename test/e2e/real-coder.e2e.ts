@@ -467,7 +467,7 @@ function table(): string {
       `${o.drainFailedRequests} (${o.drainLongestOutageMs} ms)`,
       o.hungDrainBlocked ? `blocked (${secs(o.hungDrainSeconds)})` : `drained in ${secs(o.hungDrainSeconds)}`,
       `${o.nodeFailureFailedRequests}, unready after ${secs(o.nodeFailureUnreadySeconds)}, all Ready after ${secs(o.nodeFailureRecoverySeconds)}`,
-      `${o.sigtermExitSeconds?.toFixed(1)} s`,
+      `${Math.round((o.sigtermExitSeconds ?? NaN) * 1000)} ms`,
       `${max(o.rssMiB)} MiB, ${max(o.cpuMillicores)} m`,
     ].join(' | ');
   };
