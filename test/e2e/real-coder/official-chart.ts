@@ -8,13 +8,19 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../../src/paths';
 
-/** Where Go keeps the coder module of `version` (downloading it when the cache lacks it). */
+/**
+ * Where Go keeps the coder module of `version`, downloading it when the cache lacks it. (`go list
+ * -m` would not: on a machine whose module cache has only its go.mod, its Dir is empty.)
+ */
 export function coderModuleDir(version: string): string {
-  return execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', 'github.com/coder/coder/v2'], {
+  const out = execFileSync('go', ['mod', 'download', '-json', 'github.com/coder/coder/v2'], {
     cwd: join(PACKAGE_ROOT, 'test', 'coder', version),
     encoding: 'utf8',
     env: { ...process.env, GOFLAGS: '-mod=readonly' },
-  }).trim();
+  });
+  const dir = (JSON.parse(out) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new Error(`go mod download found no directory for github.com/coder/coder/v2 ${version}:\n${out}`);
+  return dir;
 }
 
 export function officialChartDir(version: string): string {
