@@ -6,7 +6,6 @@
  * table in docs/high-availability.md: a figure worse than the documented one fails.
  * `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- ha-observed` rewrites that table.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { helm as runHelm, HelmResult } from '../../tools/helm/helm';
@@ -20,10 +19,11 @@ import {
   buildKwok,
   FAILED_NODE_ANNOTATION,
   HUNG_POD_ANNOTATION,
-  KWOK_NODE_ANNOTATION,
+  kwokNode,
   kwokVersion,
   START_AFTER_ANNOTATION,
 } from './kwok';
+import { writeBetweenMarkers } from './observed-doc';
 import { CHART_DIR, PACKAGE_ROOT } from './paths';
 import { CODER_VERSION } from './real-coder/coderd-build';
 import { officialChartDir } from './real-coder/official-chart';
@@ -128,23 +128,7 @@ function freshNodes(prefix: string): string[] {
     for (let i = 1; i <= NODES_PER_ZONE; i++) {
       const name = `${prefix}-${zone}-${i}`;
       names.push(name);
-      const node = {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name,
-          annotations: KWOK_NODE_ANNOTATION,
-          labels: {
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/arch': 'amd64',
-            'topology.kubernetes.io/zone': zone,
-            'topology.kubernetes.io/region': 'e2e-region',
-            type: 'kwok',
-          },
-        },
-      };
-      kube.ok(['apply', '-f', '-'], JSON.stringify(node));
+      kube.ok(['apply', '-f', '-'], JSON.stringify(kwokNode(name, zone)));
     }
   }
   return names;
@@ -485,11 +469,7 @@ function promisesHold(replicas: number, o: Observed): void {
 test('the observed figures keep the promises docs/high-availability.md states', () => {
   const now = table();
   if (process.env.CODER_HA_WRITE_OBSERVED === '1') {
-    const doc = readFileSync(HA_DOC, 'utf8');
-    const start = doc.indexOf(START);
-    const end = doc.indexOf(END);
-    if (start < 0 || end < start) throw new Error(`${HA_DOC} has no ha-observed markers`);
-    writeFileSync(HA_DOC, doc.slice(0, start) + now + doc.slice(end + END.length));
+    writeBetweenMarkers(HA_DOC, START, END, now);
   }
   process.stderr.write(`${now}\n`);
   for (const replicas of [2, 3, 5]) {

@@ -70,3 +70,27 @@ export function kwokArgs(kubeconfig: string, stages: 'all' | 'nodes' = 'all'): s
     ...stageFiles,
   ];
 }
+
+/**
+ * A Node that kwok runs, labelled as a cloud's node in `zone` would be; with `podCIDR`, pods on it
+ * get addresses from that range (the real-coderd lab's pod network).
+ */
+export function kwokNode(name: string, zone: string, podCIDR?: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: KWOK_NODE_ANNOTATION,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'topology.kubernetes.io/zone': zone,
+        'topology.kubernetes.io/region': 'e2e-region',
+        type: 'kwok',
+      },
+    },
+    ...(podCIDR ? { spec: { podCIDR, podCIDRs: [podCIDR] } } : {}),
+  };
+}

@@ -9,7 +9,6 @@
  * docs/high-availability.md; without it the table is only printed. Bounds are the constants
  * below and in src/coder/promises.ts, which the docs state.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { helm as runHelm } from '../../tools/helm/helm';
@@ -18,6 +17,7 @@ import { HelmMajor, kubectlBinary } from '../../tools/helm/tools';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../../src/coder/promises';
 import { ValueMap } from '../../src/render';
 import { Obj } from './kube';
+import { writeBetweenMarkers } from './observed-doc';
 import { CHART_DIR, PACKAGE_ROOT } from './paths';
 import { CoderClient } from './real-coder/coder-api';
 import { CODER_VERSION } from './real-coder/coderd-build';
@@ -496,11 +496,7 @@ test('the observed table', () => {
   const now = table();
   process.stderr.write(`${now}\n`);
   if (process.env.CODER_HA_WRITE_OBSERVED === '1') {
-    const doc = readFileSync(HA_DOC, 'utf8');
-    const start = doc.indexOf(START);
-    const end = doc.indexOf(END);
-    if (start < 0 || end < start) throw new Error(`${HA_DOC} has no real-coder markers`);
-    writeFileSync(HA_DOC, doc.slice(0, start) + now + doc.slice(end + END.length));
+    writeBetweenMarkers(HA_DOC, START, END, now);
   }
   expect(Object.keys(observed)).toHaveLength(rounds().length);
 });

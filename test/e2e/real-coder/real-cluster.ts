@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Obj, Kube } from '../kube';
 import { buildControlPlane, ControlPlane } from '../control-plane';
-import { buildKwok, KWOK_NODE_ANNOTATION } from '../kwok';
+import { buildKwok, kwokNode } from '../kwok';
 import { ApiCredentials } from './api';
 import { buildCoder, coderBinary, coderVersionOfImage } from './coderd-build';
 import { KubeletStandIn } from './kubelet';
@@ -99,24 +99,7 @@ export class RealCluster {
   private registerNode(name: string, cidr: string): void {
     this.nodeCIDRs.set(name, cidr);
     const zone = name.replace(/-\d+$/, '');
-    const node = {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name,
-        annotations: KWOK_NODE_ANNOTATION,
-        labels: {
-          'kubernetes.io/hostname': name,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/arch': 'amd64',
-          'topology.kubernetes.io/zone': zone,
-          'topology.kubernetes.io/region': 'e2e-region',
-          type: 'kwok',
-        },
-      },
-      spec: { podCIDR: cidr, podCIDRs: [cidr] },
-    };
-    this.kube.ok(['apply', '-f', '-'], JSON.stringify(node));
+    this.kube.ok(['apply', '-f', '-'], JSON.stringify(kwokNode(name, zone, cidr)));
     this.nodes.push(name);
   }
 
