@@ -114,7 +114,7 @@ describe('HA defaults appear only with more than one replica', () => {
   });
 
   test.each([2, 3, 5])(
-    '%i replicas: PDB, anti-affinity on the real release, zone and node spread, surge-only rollout',
+    '%i replicas: PDB, zone and node spread counting only the new revision, surge-only rollout',
     async (replicas) => {
       const objects = await renderBoth(ha(replicas), { release: 'team-coder' });
       const selector = { 'app.kubernetes.io/name': 'coder', 'app.kubernetes.io/instance': 'team-coder' };
@@ -132,30 +132,54 @@ describe('HA defaults appear only with more than one replica', () => {
           tolerationSeconds: 30,
         })),
       );
-      expect(spec.affinity).toEqual({
-        podAntiAffinity: {
-          preferredDuringSchedulingIgnoredDuringExecution: [
-            {
-              weight: 100,
-              podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' },
-            },
-          ],
-        },
-      });
+      // The old revision's pods must not steer the new ones: the spread counts the pod's own
+      // revision only, and no anti-affinity (which would count every revision) pulls against it.
       expect(spec.topologySpreadConstraints).toEqual(
         ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
           maxSkew: 1,
           topologyKey,
           whenUnsatisfiable: 'ScheduleAnyway',
           labelSelector: { matchLabels: selector },
+          matchLabelKeys: ['pod-template-hash'],
         })),
       );
+      expect(spec).not.toHaveProperty('affinity');
       expect((findObject(objects, 'Deployment', 'coder').spec as Obj).strategy).toEqual({
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
       });
     },
   );
+
+  test.each([
+    ['the chart spread switched off', { highAvailability: { topologySpread: false } }],
+    [
+      'a spread of your own',
+      {
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { app: 'coder' } },
+          },
+        ],
+      },
+    ],
+  ])('with %s, the anti-affinity default on the real release prefers one replica per node', async (_, coder) => {
+    const objects = await renderBoth(ha(3, coder), { release: 'team-coder' });
+    const selector = { 'app.kubernetes.io/name': 'coder', 'app.kubernetes.io/instance': 'team-coder' };
+    expect(podSpec(objects).affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' },
+          },
+        ],
+      },
+    });
+  });
 
   test('each default can be switched off', async () => {
     const objects = await renderBoth(

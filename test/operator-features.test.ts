@@ -266,7 +266,9 @@ describe('autoscaling', () => {
   test('the HA defaults follow minReplicas, not coder.replicaCount', async () => {
     const floorOfTwo = await renderBoth(autoscaled({ minReplicas: 2 }, { replicaCount: 1 }));
     expect(floorOfTwo.map((o) => o.kind)).toContain('PodDisruptionBudget');
-    expect(spec(spec(findObject(floorOfTwo, 'Deployment', 'coder')).template as Obj).affinity).toBeDefined();
+    expect(
+      spec(spec(findObject(floorOfTwo, 'Deployment', 'coder')).template as Obj).topologySpreadConstraints,
+    ).toBeDefined();
     const floorOfOne = await renderBoth(autoscaled({ minReplicas: 1 }, { replicaCount: 3 }));
     expect(floorOfOne.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
   });

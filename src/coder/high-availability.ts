@@ -111,13 +111,19 @@ const antiAffinityDefault = (): TreeMap => ({
   },
 });
 
-/** Spread evenly over zones, then nodes; ScheduleAnyway keeps pods schedulable on small clusters. */
+/**
+ * Spread evenly over zones, then nodes; ScheduleAnyway keeps pods schedulable on small clusters.
+ * matchLabelKeys counts only the pods of the scheduled pod's own revision: without it the old
+ * revision's pods, about to go, steer where the new ones land, and a rollout can end with two
+ * replicas on one node and none on another (seen in the e2e suite with the real scheduler).
+ */
 const topologySpreadDefault = (): Tree[] =>
   ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: selectorLabels() },
+    matchLabelKeys: ['pod-template-hash'],
   }));
 
 /** Surge one new replica before taking an old one down: a rollout never drops below replicaCount. */
@@ -141,15 +147,25 @@ function userOrHighAvailabilityDefault(
   return new OptionalNode(or(not(empty(user)), and(isHighlyAvailable(), enabled)), userOr(user, fallback), comment);
 }
 
+/** The chart's own spread (zones, then nodes) applies: several replicas, and the switch on. */
+export const defaultSpreadWanted = (): Expr => and(isHighlyAvailable(), ha('topologySpread'));
+
+/** With several replicas, the spread that renders is not the chart's own: switched off, or the user's. */
+const defaultSpreadReplaced = (): Expr =>
+  or(not(ha('topologySpread')), not(empty(valueRef('coder.topologySpreadConstraints'))));
+
+/**
+ * The anti-affinity default stands in for the spread when the chart's own spread is off. Beside
+ * it, it would count the old revision's pods during a rollout (pod affinity terms have no
+ * matchLabelKeys before Kubernetes 1.29) and pull against the spread, which counts only the new.
+ */
 export const affinityField = (): OptionalNode =>
   userOrHighAvailabilityDefault(
     'coder.affinity',
-    ha('antiAffinity'),
+    and(ha('antiAffinity'), defaultSpreadReplaced()),
     antiAffinityDefault(),
-    "coder.affinity, or with several replicas the chart's default: one replica per node where possible.",
+    "coder.affinity, or with several replicas and without the chart's spread its default: one replica per node where possible.",
   );
-/** The chart's own spread (zones, then nodes) applies: several replicas, and the switch on. */
-export const defaultSpreadWanted = (): Expr => and(isHighlyAvailable(), ha('topologySpread'));
 
 export const topologySpreadField = (): OptionalNode =>
   userOrHighAvailabilityDefault(

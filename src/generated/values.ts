@@ -373,9 +373,9 @@ export type Values = {
         /** Whether a replica that is running but not Ready may be evicted when the budget is used up. AlwaysAllow (the chart's default): a hung replica never blocks a node drain; IfHealthyBudget (Kubernetes' default): it may be evicted only while the budget has room. */
         readonly unhealthyPodEvictionPolicy?: "AlwaysAllow" | "IfHealthyBudget";
       };
-      /** Prefer to put each replica on a different node (by this release's own instance label). */
+      /** Prefer to put each replica on a different node (preferred pod anti-affinity on this release's own instance label) when the chart's own topology spread is not rendered (topologySpread off, or coder.topologySpreadConstraints set): the spread already prefers one replica per node, and counts only the current revision's pods. */
       readonly antiAffinity?: boolean;
-      /** Spread replicas evenly over zones and nodes (ScheduleAnyway: a preference, so pods still schedule on fewer zones or nodes). */
+      /** Spread replicas evenly over zones and nodes (ScheduleAnyway: a preference, so pods still schedule on fewer zones or nodes), counting only the pods of the same revision (matchLabelKeys: pod-template-hash), so that a rollout ends spread as a fresh install does. */
       readonly topologySpread?: boolean;
       /** Seconds a replica stays bound to a node that stopped answering (NotReady or unreachable) before Kubernetes evicts it and starts a replacement elsewhere; Kubernetes' own default is 300. Tolerations for node.kubernetes.io/not-ready and node.kubernetes.io/unreachable, added beside coder.tolerations with several replicas. 0 leaves Kubernetes' default. */
       readonly nodeFailureTolerationSeconds?: number;

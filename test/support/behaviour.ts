@@ -38,6 +38,7 @@ const topologySpreadDefault = (selector: GoMap): GoMap[] =>
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: selector },
+    matchLabelKeys: ['pod-template-hash'],
   }));
 const rollingUpdateDefault: GoMap = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 
@@ -116,7 +117,14 @@ export function behaviourViolations(objects: readonly GoMap[], context: RenderCo
 
   // Each HA default: the user's value when given, else the chart's default exactly in HA mode.
   const defaults: [string, GoValue | undefined, GoValue | undefined, boolean, GoValue][] = [
-    ['affinity', podSpec.affinity, coder.affinity, isTruthy(ha.antiAffinity), antiAffinityDefault(own)],
+    // The anti-affinity default stands in for the chart's own spread, never beside it.
+    [
+      'affinity',
+      podSpec.affinity,
+      coder.affinity,
+      isTruthy(ha.antiAffinity) && (!isTruthy(ha.topologySpread) || isTruthy(coder.topologySpreadConstraints)),
+      antiAffinityDefault(own),
+    ],
     [
       'topologySpreadConstraints',
       podSpec.topologySpreadConstraints,
