@@ -19,7 +19,7 @@ if (go.error || go.status !== 0) {
 process.stderr.write(`test:e2e: using ${go.stdout.trim()}\n`);
 const run = spawnSync(
   process.execPath,
-  [join(root, 'scripts', 'test.mjs'), '--config', 'jest.e2e.config.js', '--runInBand', ...process.argv.slice(2)],
+  [join(root, 'scripts', 'test.mjs'), '--config', 'jest.e2e.config.js', ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',

@@ -274,34 +274,40 @@ describe('pod and container', () => {
     });
   });
 
-  test('a startup probe guards a liveness probe for as long as a migration may take (15 minutes by default)', async () => {
-    // Without liveness nothing restarts a slow start: no startup probe either.
-    expect(containerOf(await renderBoth({}))).not.toHaveProperty('startupProbe');
-    const withLiveness = containerOf(await renderBoth({ coder: { livenessProbe: { enabled: true } } }));
-    const startup = withLiveness.startupProbe as Obj;
-    expect(startup).toMatchObject({ httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, successThreshold: 1 });
-    // Kubernetes runs no liveness probe before the startup probe succeeds: the budget is
-    // period x failures, and Coder says a migration may take up to 15 minutes.
-    expect((startup.periodSeconds as number) * (startup.failureThreshold as number)).toBeGreaterThanOrEqual(15 * 60);
-    const tuned = containerOf(
-      await renderBoth({
-        coder: {
-          livenessProbe: { enabled: true },
-          startupProbe: { periodSeconds: 15, failureThreshold: 120, timeoutSeconds: 2, initialDelaySeconds: 5 },
-        },
-      }),
-    );
-    expect(tuned.startupProbe).toMatchObject({
+  test('a start may take 15 minutes (a migration) with or without a liveness probe, and the Deployment waits as long', async () => {
+    const deploymentOf = (objects: Obj[]) => findObject(objects, 'Deployment', 'coder').spec as Obj;
+    for (const liveness of [false, true]) {
+      const objects = await renderBoth({ coder: { livenessProbe: { enabled: liveness } } });
+      const startup = containerOf(objects).startupProbe as Obj;
+      expect(startup).toMatchObject({
+        httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+        successThreshold: 1,
+      });
+      // Kubernetes runs neither liveness nor readiness before the startup probe succeeds: the
+      // window is period x failures, and Coder says a migration may take up to 15 minutes.
+      const window = (startup.periodSeconds as number) * (startup.failureThreshold as number);
+      expect(window).toBe(15 * 60);
+      // A Deployment past its progress deadline is "failed" to Helm 4's --wait and to --atomic.
+      expect(deploymentOf(objects).progressDeadlineSeconds).toBe(window + 60);
+    }
+    const tuned = await renderBoth({
+      coder: { startupProbe: { periodSeconds: 15, failureThreshold: 120, timeoutSeconds: 2, initialDelaySeconds: 5 } },
+    });
+    expect(containerOf(tuned).startupProbe).toMatchObject({
       periodSeconds: 15,
       failureThreshold: 120,
       timeoutSeconds: 2,
       initialDelaySeconds: 5,
     });
-    const switchedOff = containerOf(
-      await renderBoth({ coder: { livenessProbe: { enabled: true }, startupProbe: { enabled: false } } }),
-    );
-    expect(switchedOff).toHaveProperty('livenessProbe');
-    expect(switchedOff).not.toHaveProperty('startupProbe');
+    expect(deploymentOf(tuned).progressDeadlineSeconds).toBe(5 + 15 * 120 + 60);
+    // A short window never takes the deadline below Kubernetes' own 600 s.
+    const short = await renderBoth({ coder: { startupProbe: { periodSeconds: 1, failureThreshold: 30 } } });
+    expect(deploymentOf(short).progressDeadlineSeconds).toBe(600);
+    const switchedOff = await renderBoth({
+      coder: { livenessProbe: { enabled: true }, startupProbe: { enabled: false } },
+    });
+    expect(containerOf(switchedOff)).toHaveProperty('livenessProbe');
+    expect(containerOf(switchedOff)).not.toHaveProperty('startupProbe');
   });
 
   test('the termination grace period is a value (60 s by default, as the official chart fixes it)', async () => {

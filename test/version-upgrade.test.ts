@@ -90,14 +90,25 @@ describe('a helm upgrade that changes the Coder version', () => {
     expect(rolloutBounds(s, 3)).toEqual({ oldPodsWhileNewStart: 3, minReady: 3 });
   });
 
-  test('an explicit tag counts as a change only when the image differs', () => {
-    const changedTag = strategy(3, { image: { tag: 'v2.21.0' } }, [liveDeployment('ghcr.io/coder/coder:v2.20.0')]);
-    expect(rolloutBounds(changedTag, 3).oldPodsWhileNewStart).toBe(1);
-    const changedRepo = strategy(3, { image: { repo: 'registry.example.com/coder' } }, [liveDeployment(DEFAULT_IMAGE)]);
-    expect(rolloutBounds(changedRepo, 3).oldPodsWhileNewStart).toBe(1);
-    // The default tag written out is the same image: a config change.
-    const sameImage = strategy(3, { image: { tag: `v${chartInfo().AppVersion}` } }, [liveDeployment(DEFAULT_IMAGE)]);
-    expect(rolloutBounds(sameImage, 3)).toEqual({ oldPodsWhileNewStart: 3, minReady: 3 });
+  test('a version change is a change of the Coder version, not of the image string', () => {
+    const upgrade = (values: ValueMap, live: string) => rolloutBounds(strategy(3, values, [liveDeployment(live)]), 3);
+    const asConfigChange = { oldPodsWhileNewStart: 3, minReady: 3 };
+    expect(upgrade({ image: { tag: 'v2.21.0' } }, 'ghcr.io/coder/coder:v2.20.0').oldPodsWhileNewStart).toBe(1);
+    // A mirror of the same version: another registry and repository, the same tag.
+    expect(upgrade({ image: { repo: 'registry.example.com:5000/mirror/coder' } }, DEFAULT_IMAGE)).toEqual(
+      asConfigChange,
+    );
+    // An admission webhook pinned the digest beside the tag in the live Deployment.
+    const pinned = `${DEFAULT_IMAGE}@sha256:${'0a'.repeat(32)}`;
+    expect(upgrade({}, pinned)).toEqual(asConfigChange);
+    // The default tag written out, with or without its "v": the same version.
+    expect(upgrade({ image: { tag: `v${chartInfo().AppVersion}` } }, DEFAULT_IMAGE)).toEqual(asConfigChange);
+    expect(upgrade({ image: { tag: chartInfo().AppVersion } }, DEFAULT_IMAGE)).toEqual(asConfigChange);
+    // By digest alone, a new digest is a new version; the same digest is not.
+    const byDigest = (hex: string) => ({ image: { tag: `@sha256:${hex.repeat(32)}` } });
+    const liveByDigest = `ghcr.io/coder/coder@sha256:${'0a'.repeat(32)}`;
+    expect(upgrade(byDigest('0b'), liveByDigest).oldPodsWhileNewStart).toBe(1);
+    expect(upgrade(byDigest('0a'), liveByDigest)).toEqual(asConfigChange);
   });
 
   test('your own coder.strategy wins over the version-upgrade rollout', () => {

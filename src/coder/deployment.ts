@@ -1,7 +1,7 @@
 /** The coderd Deployment: the HA spine (replicas, the relay env, the pod-IP wiring) and the pod. */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { and, defaultTo, lit, not, omit, ternary } from '../expr/expr';
+import { add, defaultTo, Expr, lit, max, mul, not, omit, ternary } from '../expr/expr';
 import {
   BlockNode,
   Document,
@@ -62,14 +62,15 @@ function probe(key: 'readinessProbe' | 'livenessProbe'): OptionalNode {
 }
 
 /**
- * The startup probe, only beside a liveness probe: Kubernetes runs no liveness probe until it
- * succeeds, so a database migration may take periodSeconds x failureThreshold (15 minutes by
- * default) without a restart. Without a liveness probe nothing restarts a slow start.
+ * The startup probe: how long a start (a database migration: Coder says 4-7 minutes, up to 15) may
+ * take, periodSeconds x failureThreshold, 15 minutes by default. Kubernetes runs neither the
+ * liveness nor the readiness probe until it succeeds, so a liveness probe cannot kill a migration;
+ * without one, a start that hangs past the window is restarted instead of waiting for ever.
  */
 function startupProbe(): OptionalNode {
   const setting = under('coder.startupProbe');
   const field = (name: SubPath<'coder.startupProbe'>) => new ScalarNode(setting(name));
-  return new OptionalNode(and(valueRef('coder.livenessProbe.enabled'), setting('enabled')), {
+  return new OptionalNode(setting('enabled'), {
     httpGet: { path: '/healthz', port: HTTP_PORT_NAME, scheme: 'HTTP' },
     initialDelaySeconds: field('initialDelaySeconds'),
     periodSeconds: field('periodSeconds'),
@@ -78,6 +79,27 @@ function startupProbe(): OptionalNode {
     failureThreshold: field('failureThreshold'),
   });
 }
+
+/** Seconds a pod may take to schedule, pull its image and pass its readiness probe once started. */
+const PROGRESS_MARGIN_SECONDS = 60;
+
+/**
+ * The Deployment's progress deadline: the startup window plus a margin, and never below
+ * Kubernetes' 600 s. Kubernetes' default is shorter than the 15-minute window, and a Deployment
+ * past its deadline reports ProgressDeadlineExceeded: Helm 4's --wait and --atomic then call a
+ * migration still inside its window a failure, and roll it back in the middle.
+ */
+const progressDeadlineSeconds = (): Expr<number> => {
+  const setting = under('coder.startupProbe');
+  return max(
+    lit(600),
+    add(
+      setting('initialDelaySeconds'),
+      mul(setting('periodSeconds'), setting('failureThreshold')),
+      lit(PROGRESS_MARGIN_SECONDS),
+    ),
+  );
+};
 
 export class CoderDeployment extends Construct {
   private readonly deployment = kubeObject(this, 'Resource', k8s.KubeDeployment, {
@@ -92,6 +114,7 @@ export class CoderDeployment extends Construct {
       replicas: new OptionalNode(not(autoscalingOn()), new ScalarNode(valueRef('coder.replicaCount'))),
       selector: { matchLabels: selectorLabels() },
       strategy: strategyField(),
+      progressDeadlineSeconds: new ScalarNode(progressDeadlineSeconds()),
       template: {
         metadata: {
           labels: labelsWithUserLabels('coder.podLabels'),

@@ -18,6 +18,7 @@ import {
   has,
   hasItemNamed,
   hasKey,
+  imageVersion,
   intString,
   listOf,
   lit,
@@ -48,7 +49,7 @@ import { SchemaNode } from '../values/schema';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
 import { userEnvValues } from './conditions';
-import { coderImage } from './image';
+import { coderImage, coderVersionLabel } from './image';
 import { CODER_NAME, CONTAINER_NAME, HTTP_PORT } from './names';
 import {
   allOf,
@@ -178,16 +179,32 @@ export const topologySpreadField = (): OptionalNode =>
 // ---- Coder version upgrades --------------------------------------------------------------------
 
 /**
- * This upgrade changes the Coder image of a live release. Coder migrates its database when a new
- * version starts, and its upgrade guidance warns that old replicas holding connections may keep
- * the migration from taking its locks. Only `lookup` can see the live Deployment: renders without
- * a cluster see none and treat every upgrade as a config change.
+ * This upgrade changes the Coder version of a live release: the version its image runs, not the
+ * image string, so that a mirror or a pinned digest is not taken for a new version. Coder
+ * migrates its database when a new version starts, and its upgrade guidance warns that old
+ * replicas holding connections may keep the migration from taking its locks. Only `lookup` can see
+ * the live Deployment: renders without a cluster see none and treat every upgrade as a config
+ * change.
  */
 export const changesCoderVersion = (): Expr => {
-  // One lookup per render, however many conditions ask.
-  const live = bound('liveImage', liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME));
-  return and(not(empty(live)), ne(live, coderImage()));
+  const live = liveCoderImage();
+  return and(not(empty(live)), ne(imageVersion(live), imageVersion(coderImage())));
 };
+
+/** The image the live Deployment's coder container runs ("" without one): one lookup per render, however many ask. */
+export const liveCoderImage = (): Expr<string> =>
+  bound('liveImage', liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME));
+
+/**
+ * The Service sends requests only to replicas of the Coder version the release runs (unless
+ * versionUpgrade is rolling): an old replica keeps answering /healthz once a new version has
+ * migrated the database, but answers signed-in users with 401 (observed with real coderd,
+ * test/e2e/real-upgrade.e2e.ts), and no probe can tell. With the version in the selector the
+ * upgrade takes every old replica out of the endpoints the moment it is applied, before any new
+ * one has started to migrate. The pods always carry the label, so switching modes moves nothing.
+ */
+export const versionSelector = (): OptionalNode =>
+  new OptionalNode(ne(ha('versionUpgrade'), lit('rolling')), new ScalarNode(coderVersionLabel()));
 
 /**
  * Coder's "scale to one" without `kubectl scale`: the old ReplicaSet drops to one replica
@@ -209,7 +226,7 @@ const minimalDowntimeRollout = (): ChoiceNode =>
 /** Coder's "scale to zero": every old replica stops before the new version starts. */
 const cutoverRollout = (): TreeMap => ({ type: 'Recreate' });
 
-const versionUpgradeWanted = (): Expr =>
+export const versionUpgradeWanted = (): Expr =>
   bound('versionUpgradeRollout', and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion()));
 
 /**

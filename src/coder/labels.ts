@@ -5,6 +5,7 @@ import { Authored } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { chart, release, valueRef } from '../values/refs';
 import { appName } from './conditions';
+import { coderVersionLabel } from './image';
 import { NOTHING, ruleGuard, valueAt } from './schema-rules';
 
 /**
@@ -34,7 +35,9 @@ export const STANDARD_LABEL_KEYS = [
 const chartLabel = () => new ScalarNode(concat(chart.name, lit('-'), chart.version));
 const releaseLabels = () => ({
   'app.kubernetes.io/part-of': 'coder',
-  'app.kubernetes.io/version': new ScalarNode(chart.appVersion),
+  // The Coder version the release runs (from the image), not the chart's appVersion: they differ
+  // whenever coder.image.tag is set.
+  'app.kubernetes.io/version': new ScalarNode(coderVersionLabel()),
   'app.kubernetes.io/managed-by': new ScalarNode(release.service),
 });
 

@@ -6,16 +6,20 @@
 import { empty, Expr, not, or, pipelineOf, TemplateBindings } from '../expr/expr';
 import { release, valueRef } from '../values/refs';
 import { layoutTemplate } from '../backends/go-layout';
+import { coderImage } from './image';
 import { CODER_NAME, HTTP_PORT, PROMETHEUS_PORT } from './names';
 import {
   autoscalingOn,
+  changesCoderVersion,
   customRelays,
   defaultSpreadWanted,
   ipv6,
   isHighlyAvailable,
+  liveCoderImage,
   plannedReplicas,
   podDisruptionBudgetWanted,
   postgresInEnv,
+  versionUpgradeWanted,
 } from './high-availability';
 import { meshTestWanted } from './mesh-test';
 import { METRICS_SERVICE_NAME, metricsWanted, serviceMonitorWanted } from './metrics';
@@ -38,7 +42,18 @@ function notesText(): string {
   const userSpread = not(empty(valueRef('coder.topologySpreadConstraints')));
   const namespace = show(release.namespace);
   return [
-    `Coder {{ .Chart.AppVersion }} is deployed as release "${show(release.name)}" in namespace "${namespace}".`,
+    `Coder ${show(coderImage())} is deployed as release "${show(release.name)}" in namespace "${namespace}".`,
+    when(changesCoderVersion()),
+    `This upgrade changes the Coder version (from ${show(liveCoderImage())}): the new version migrates the`,
+    'database when it starts. Do not helm rollback across this change: the old version does not run on the',
+    'migrated database (restore the backup taken before the upgrade instead).',
+    when(versionUpgradeWanted()),
+    'The Service selects only the new version, so no replica answers until a new one is ready (an old one',
+    'would answer signed-in users with errors). The Deployment keeps the version-upgrade rollout until the',
+    `next helm upgrade: once every replica is ready, run helm upgrade ${show(release.name)} <chart> --reuse-values,`,
+    'so that a restart never takes replicas down.',
+    '{{- end }}',
+    '{{- end }}',
     '',
     // One line of output, written over several: `-}}` and `{{-` trim the line breaks in between.
     `Replicas: {{ if ${pipelineOf(autoscalingOn())} -}}`,

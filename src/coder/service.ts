@@ -23,6 +23,7 @@ import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
 import { hasNodePorts, isLoadBalancer, prometheusEnabled, tlsEnabled } from './conditions';
+import { versionSelector } from './high-availability';
 import { selectorLabels, standardLabels, userAnnotations } from './labels';
 import {
   CODER_NAME,
@@ -115,7 +116,7 @@ export class CoderService extends Construct {
         // The user's ports, with node ports kept where Kubernetes allocates them (as above).
         new SpliceNode(ternary(additionalPorts(), omitEach(additionalPorts(), 'nodePort'), hasNodePorts())),
       ],
-      selector: selectorLabels(),
+      selector: { ...selectorLabels(), 'app.kubernetes.io/version': versionSelector() },
       // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).
       loadBalancerIP: optionalField(isLoadBalancer(), 'coder.service.loadBalancerIP'),
       loadBalancerClass: optionalField(isLoadBalancer(), 'coder.service.loadBalancerClass'),

@@ -502,6 +502,18 @@ export const sub = (a: Expr<number>, b: Expr<number>): Expr<number> =>
     return Math.trunc(xv) - Math.trunc(yv);
   });
 
+/** Sprig's variadic integer arithmetic (`add`, `mul`, `max`): each argument as `int` reads it. */
+const integerCall =
+  (fn: 'add' | 'mul' | 'max', combine: (a: number, b: number) => number) =>
+  (...values: Expr<number>[]): Expr<number> =>
+    new Call<number>(fn, values, (s, args) => {
+      const ints = args.map((a) => toInt(a).eval(s));
+      return ints.slice(1).reduce(combine, ints[0] ?? 0);
+    });
+export const add = integerCall('add', (a, b) => a + b);
+export const mul = integerCall('mul', (a, b) => a * b);
+export const max = integerCall('max', (a, b) => Math.max(a, b));
+
 /**
  * Sprig `int` (spf13/cast's `ToInt`): a number as an integer (Go templates compare only numbers of
  * one kind). It never fails: nil and anything it cannot convert are 0, false and true are 0 and 1,
@@ -793,6 +805,51 @@ class LiveContainerImage extends Expr<string> {
   }
 }
 
+/**
+ * The version an image reference runs: its tag without a leading `v` before a digit (a digest
+ * after the tag is ignored); the digest when there is no tag; else the reference itself. The last
+ * `:` starts a tag only when no `/` follows it (`host:5000/coder` names a port, not a tag).
+ */
+export const imageVersion = (image: Expr<string>): Expr<string> =>
+  new HelperCall(IMAGE_VERSION_HELPER, image, versionOf);
+
+/** `version` as a Kubernetes label value: 63 characters at most, from `[A-Za-z0-9_.-]`, alphanumeric at both ends. */
+export const imageVersionLabel = (image: Expr<string>): Expr<string> =>
+  new HelperCall(IMAGE_VERSION_LABEL_HELPER, image, (reference) =>
+    versionOf(reference)
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''),
+  );
+
+function versionOf(reference: string): string {
+  const withoutDigest = reference.replace(/@.*$/, '');
+  if (/:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(withoutDigest)) {
+    return withoutDigest.replace(/^.*:/, '').replace(/^v([0-9])/, '$1');
+  }
+  return reference.replace(/^[^@]*@/, '');
+}
+
+/** A named template of HELPER_TEMPLATES called on one string, `(include NAME x)`. */
+class HelperCall extends Expr<string> {
+  public constructor(
+    private readonly helper: string,
+    private readonly argument: Expr<string>,
+    private readonly compute: (value: string) => string,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): string {
+    return this.compute(asString(this.argument.eval(scope), this.helper));
+  }
+  public toGo(): string {
+    return `(include ${goString(this.helper)} ${this.argument.toGo()})`;
+  }
+  public override alwaysString(): boolean {
+    return true;
+  }
+}
+
 export const NAMES_HELPER = 'coder-ha.names';
 export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
 export const ENV_VALUES_HELPER = 'coder-ha.envValues';
@@ -802,6 +859,8 @@ export const OMIT_EACH_HELPER = 'coder-ha.omitEach';
 export const STRINGS_AT_HELPER = 'coder-ha.stringsAt';
 export const DUPLICATES_HELPER = 'coder-ha.duplicates';
 export const LIVE_IMAGE_HELPER = 'coder-ha.liveImage';
+export const IMAGE_VERSION_HELPER = 'coder-ha.imageVersion';
+export const IMAGE_VERSION_LABEL_HELPER = 'coder-ha.imageVersionLabel';
 
 /**
  * Named templates the expressions call through `include`. They are emitted into `_helpers.tpl`;
@@ -881,6 +940,20 @@ export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
     '{{- end -}}',
     '{{- end -}}',
     '{{- $image -}}',
+  ].join('\n'),
+  [IMAGE_VERSION_HELPER]: [
+    '{{- /* The version the image reference `.` runs: its tag without a leading v (a digest after it ignored); without a tag its digest; else `.`. */ -}}',
+    '{{- $reference := regexReplaceAll "@.*$" . "" -}}',
+    '{{- if regexMatch ":[A-Za-z0-9_][A-Za-z0-9_.-]*$" $reference -}}',
+    '{{- regexReplaceAll "^v([0-9])" (regexReplaceAll "^.*:" $reference "") "${1}" -}}',
+    '{{- else -}}',
+    '{{- regexReplaceAll "^[^@]*@" . "" -}}',
+    '{{- end -}}',
+  ].join('\n'),
+  [IMAGE_VERSION_LABEL_HELPER]: [
+    '{{- /* The version the image reference `.` runs, as a label value (63 characters of [A-Za-z0-9_.-], alphanumeric at both ends). */ -}}',
+    `{{- $version := regexReplaceAll "[^A-Za-z0-9_.-]" (include ${goString(IMAGE_VERSION_HELPER)} .) "-" -}}`,
+    '{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (trunc 63 $version) "" -}}',
   ].join('\n'),
   [DUPLICATES_HELPER]: [
     '{{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}',

@@ -138,17 +138,17 @@ export type Values = {
       /** Consecutive failures before the probe counts as failed. */
       readonly failureThreshold?: number;
     };
-    /** Startup probe on /healthz, set only while livenessProbe is enabled: it holds the liveness probe off while coderd starts, so that a database migration (Coder: typically 4-7 minutes, up to 15) is not killed. Without a liveness probe nothing restarts a slow start, so none is needed. */
+    /** Startup probe on /healthz: the time a start, and the database migration a new Coder version runs in it (Coder: typically 4-7 minutes, up to 15), may take, initialDelaySeconds + periodSeconds x failureThreshold. Kubernetes holds the liveness and readiness probes off until it succeeds, so no liveness probe kills a migration, and restarts a start that hangs past the window. The Deployment's progressDeadlineSeconds is this window plus 60 s (at least 600), so that helm upgrade --wait and --atomic do not call a migration inside the window a failure; give helm a --timeout at least as long. */
     readonly startupProbe?: {
-      /** Whether the probe is set when livenessProbe is enabled. */
+      /** Whether the probe is set (with or without a liveness probe). */
       readonly enabled?: boolean;
       /** Seconds after start before the first probe. */
       readonly initialDelaySeconds?: number;
-      /** Seconds between probes. */
+      /** Seconds between probes: short, so that a replica turns Ready soon after it can serve (the readiness probe waits for this one). */
       readonly periodSeconds?: number;
       /** Seconds before a probe times out. */
       readonly timeoutSeconds?: number;
-      /** Failed probes before the container is restarted; with periodSeconds it is the time a start (a migration) may take: 90 x 10 s = 15 minutes. */
+      /** Failed probes before the container is restarted; with periodSeconds it is the time a start (a migration) may take: 300 x 3 s = 15 minutes. */
       readonly failureThreshold?: number;
     };
     /** Extra CA certificates trusted by coderd. */
@@ -383,7 +383,7 @@ export type Values = {
       readonly rollingUpdate?: boolean;
       /** Seconds coderd keeps serving after Kubernetes tells it to stop, before it gets SIGTERM (a preStop hook running sleep), so that the Service and load balancers stop sending it new requests first: coderd refuses new connections the moment it gets SIGTERM. 0 turns the hook off; your own coder.lifecycle replaces it. Must be below coder.terminationGracePeriodSeconds. */
       readonly preStopSleepSeconds?: number;
-      /** How a helm upgrade that changes the Coder image rolls out (the chart compares with the live Deployment through lookup; renders without a cluster see no live Deployment and roll out as a config change). minimalDowntime: at most one old replica keeps running while the new version migrates the database, as Coder's upgrade guidance does by scaling to one; cutover: every old replica stops before the new version starts (scaling to zero); rolling: the ordinary surge rollout, which Coder warns may fail during migrations. */
+      /** How a helm upgrade that changes the Coder version (the image's tag, or its digest without a tag; not its registry) rolls out. The chart compares with the live Deployment through lookup; renders without a cluster see no live Deployment and roll out as a config change. minimalDowntime: one old replica keeps running (its open connections too) while the new version migrates the database, as Coder's upgrade guidance does by scaling to one; cutover: every old replica stops before the new version starts (scaling to zero); rolling: the ordinary surge rollout, which Coder warns may fail during migrations. Except with rolling, the coder Service selects only pods of the release's Coder version (app.kubernetes.io/version), so no old replica gets a request once the upgrade is applied: after the migration an old replica answers signed-in users with errors. */
       readonly versionUpgrade?: "minimalDowntime" | "cutover" | "rolling";
     };
     /** A headless Service (coder-headless) whose DNS name resolves to the IP of every ready coderd pod: what `helm test` uses to reach each replica's relay address. */

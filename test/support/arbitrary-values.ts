@@ -144,8 +144,14 @@ const coderValues = fc.record(
     envUseClusterAccessURL: fc.boolean(),
     image: fc.record(
       {
-        repo: fc.constantFrom('ghcr.io/coder/coder', 'registry.example.com/mirror/coder'),
-        tag: fc.oneof(fc.constant(''), fc.constantFrom('v2.37.1', '1.10', 'latest', '0775')),
+        repo: fc.constantFrom('ghcr.io/coder/coder', 'registry.example.com/mirror/coder', 'localhost:5000/coder'),
+        // Tags as users write them: with and without "v", pinned to a digest, a digest alone, and
+        // ones whose label value must be cut (64 characters) or trimmed (a leading "_").
+        tag: fc.oneof(
+          fc.constant(''),
+          fc.constantFrom('v2.37.1', '1.10', 'latest', '0775', '_v2', `${'a'.repeat(62)}-x`),
+          fc.constantFrom('v2.36.1@sha256:', '@sha256:').map((prefix) => `${prefix}${'0f'.repeat(32)}`),
+        ),
         pullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'Never'),
         pullSecrets: fc.uniqueArray(dnsLabel, { maxLength: 2 }).map((names) => names.map((name) => ({ name }))),
       },

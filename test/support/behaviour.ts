@@ -6,6 +6,7 @@
  */
 import { deepEqual, GoMap, GoValue, isMap, isTruthy } from '../../src/expr/go-semantics';
 import { invariantViolations, officialSelector } from './invariants';
+import { chartInfo } from '../../src/chart-meta';
 
 const obj = (v: GoValue | undefined): GoMap => (isMap(v) ? v : {});
 const list = (v: GoValue | undefined): GoMap[] => (Array.isArray(v) ? (v.filter(isMap) as GoMap[]) : []);
@@ -47,6 +48,20 @@ function selects(selector: GoMap, labels: GoMap): boolean {
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
+/**
+ * The Coder version an image runs, as the chart documents it, as a label value: the tag without a
+ * leading "v" (a digest after it ignored), else the digest ("sha256-…"), cut to 63 characters.
+ */
+export function coderVersionLabel(image: GoMap): string {
+  const tag = String(image.tag || `v${chartInfo().AppVersion}`);
+  const [tagPart, digest] = tag.split('@');
+  const version = tagPart ? tagPart.replace(/^v(?=[0-9])/, '') : String(digest);
+  return version
+    .replace(/:/g, '-')
+    .slice(0, 63)
+    .replace(/^[_.-]+|[_.-]+$/g, '');
+}
+
 /** Every violation of the chart's promises in this render; empty when it keeps them all. */
 export function behaviourViolations(objects: readonly GoMap[], context: RenderContext): string[] {
   const { values, release, namespace } = context;
@@ -85,9 +100,20 @@ export function behaviourViolations(objects: readonly GoMap[], context: RenderCo
       .filter((o) => o.kind === 'PodDisruptionBudget')
       .map((o) => [o, obj(obj(obj(o.spec).selector).matchLabels)] as const),
   ];
+  // The Service in front of coderd selects only the release's Coder version too, unless the
+  // version-upgrade mode is rolling (old replicas keep serving through a version change).
+  const version = coderVersionLabel(obj(coder.image));
+  const versioned = ha.versionUpgrade !== 'rolling' ? { ...own, 'app.kubernetes.io/version': version } : own;
+  if (podLabels['app.kubernetes.io/version'] !== version) {
+    violations.push(
+      `the pods' app.kubernetes.io/version is ${JSON.stringify(podLabels['app.kubernetes.io/version'])}, the image runs ${version}`,
+    );
+  }
   for (const [o, selector] of selecting) {
     const where = `${String(o.kind)} ${nameOf(o)}`;
-    if (!deepEqual(selector, own)) violations.push(`${where} selects ${JSON.stringify(selector)}, not this release`);
+    const expected = o.kind === 'Service' && nameOf(o) === 'coder' ? versioned : own;
+    if (!deepEqual(selector, expected))
+      violations.push(`${where} selects ${JSON.stringify(selector)}, not this release`);
     if (!selects(selector, podLabels)) violations.push(`${where} does not select the coderd pods`);
     for (const pod of objects.filter((p) => p.kind === 'Pod')) {
       if (selects(selector, obj(obj(pod.metadata).labels))) violations.push(`${where} selects the Pod ${nameOf(pod)}`);

@@ -4,7 +4,12 @@
 helm.sh/chart: {{ printf "%s-%s" $.Chart.Name $.Chart.Version | quote }}
 {{ include "coder-ha.selectorLabels" $ }}
 app.kubernetes.io/part-of: coder
-app.kubernetes.io/version: {{ $.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include
+    "coder-ha.imageVersionLabel"
+    (printf
+      "%s%s"
+      $.Values.coder.image.repo
+      (regexReplaceAll "^([^@])" (default (printf "v%s" $.Chart.AppVersion) $.Values.coder.image.tag) ":${1}")) | quote }}
 app.kubernetes.io/managed-by: {{ $.Release.Service | quote }}
 {{- end }}
 {{- /* The labels that tie coderd pods to their Deployment, Services, PDB and NetworkPolicy; immutable. */}}
@@ -85,6 +90,20 @@ app.kubernetes.io/instance: {{ $.Release.Name | quote }}
 {{- end -}}
 {{- end -}}
 {{- $image -}}
+{{- end -}}
+{{- define "coder-ha.imageVersion" -}}
+{{- /* The version the image reference `.` runs: its tag without a leading v (a digest after it ignored); without a tag its digest; else `.`. */ -}}
+{{- $reference := regexReplaceAll "@.*$" . "" -}}
+{{- if regexMatch ":[A-Za-z0-9_][A-Za-z0-9_.-]*$" $reference -}}
+{{- regexReplaceAll "^v([0-9])" (regexReplaceAll "^.*:" $reference "") "${1}" -}}
+{{- else -}}
+{{- regexReplaceAll "^[^@]*@" . "" -}}
+{{- end -}}
+{{- end -}}
+{{- define "coder-ha.imageVersionLabel" -}}
+{{- /* The version the image reference `.` runs, as a label value (63 characters of [A-Za-z0-9_.-], alphanumeric at both ends). */ -}}
+{{- $version := regexReplaceAll "[^A-Za-z0-9_.-]" (include "coder-ha.imageVersion" .) "-" -}}
+{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (trunc 63 $version) "" -}}
 {{- end -}}
 {{- define "coder-ha.duplicates" -}}
 {{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}

@@ -131,6 +131,19 @@ export class Postgres {
     return `postgres://coder:coder-e2e@${LAB_HOST_ADDRESS}:${POSTGRES_PORT}/coder?sslmode=disable`;
   }
 
+  /**
+   * Runs SQL in a session of its own, in the background (a lock held for a while); resolves with
+   * psql's exit code when the session ends.
+   */
+  public background(sql: string, database = 'postgres'): Promise<number> {
+    const psql = spawn(
+      'psql',
+      ['-h', this.socketDir, '-p', String(POSTGRES_PORT), '-U', 'postgres', '-d', database, '-XAtq', '-c', sql],
+      { stdio: 'ignore' },
+    );
+    return new Promise((resolve) => psql.on('close', (code) => resolve(code ?? 1)));
+  }
+
   /** Runs SQL through the Unix socket; rows as arrays of fields (tab-separated by psql). */
   public query(sql: string, database = 'postgres'): string[][] {
     const out = execFileSync(

@@ -6,7 +6,8 @@
  * connection is refused (closed at once).
  *
  * The endpoints are computed from the Service's pods as the EndpointSlice controller computes
- * them (selector, pod IP, the Ready condition, deletion), not read from EndpointSlices: the API
+ * them (the Service's live selector, pod IP, the Ready condition, deletion; a selector changed by
+ * `helm upgrade` takes effect as it does there), not read from EndpointSlices: the API
  * server refuses loopback addresses in an EndpointSlice ("may not be in the loopback range"), and
  * the lab's pod IPs are loopback addresses so that no packet can leave the machine. The pods'
  * Ready condition is what the controller would copy, so the routing follows real coderd
@@ -19,7 +20,7 @@
 import { createServer, Server, Socket } from 'node:net';
 import { Obj } from '../kube';
 import { ObjectWatch } from '../watch';
-import { ApiClient, ApiCredentials } from './api';
+import { ApiCredentials } from './api';
 import { LabNetwork } from './lab-network';
 import { containerPort } from './probe';
 
@@ -78,8 +79,8 @@ export function routable(endpoints: readonly Endpoint[]): Endpoint[] {
 export class ServiceProxy {
   private server?: Server;
   private pods?: ObjectWatch;
+  private services?: ObjectWatch;
   private programmed: Endpoint[] = [];
-  private targetPort: string | number = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   public port = 0;
@@ -99,33 +100,47 @@ export class ServiceProxy {
   ) {}
 
   public async start(): Promise<void> {
-    const service = await new ApiClient(this.credentials).get(
-      `/api/v1/namespaces/${this.namespace}/services/${this.service}`,
-    );
-    const spec = service.spec as Obj;
-    const port = ((spec.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === this.portName);
-    if (!port) throw new Error(`Service ${this.service} has no port named ${this.portName}`);
-    this.targetPort = (port.targetPort ?? port.port) as string | number;
-    const selector = Object.entries((spec.selector ?? {}) as Record<string, string>)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    this.pods = await ObjectWatch.start(
+    this.services = await ObjectWatch.start(
       this.credentials,
-      `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
+      `/api/v1/namespaces/${this.namespace}/services?fieldSelector=${encodeURIComponent(`metadata.name=${this.service}`)}`,
     );
-    this.program(endpointsOf(this.pods.objects.values(), this.targetPort));
-    this.pods.onChange(() => {
-      const next = endpointsOf((this.pods as ObjectWatch).objects.values(), this.targetPort);
+    if (!this.spec()) throw new Error(`no Service ${this.service} in ${this.namespace}`);
+    this.pods = await ObjectWatch.start(this.credentials, `/api/v1/namespaces/${this.namespace}/pods`);
+    this.program(this.endpoints());
+    const resync = () => {
+      const next = this.endpoints();
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.program(next);
       }, this.syncDelayMs);
       this.timers.add(timer);
-    });
+    };
+    this.pods.onChange(resync);
+    this.services.onChange(resync);
     this.server = createServer((client) => this.forward(client));
     await new Promise<void>((resolve) => (this.server as Server).listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  private spec(): Obj | undefined {
+    const service = [...(this.services as ObjectWatch).objects.values()][0];
+    return service ? ((service.spec ?? {}) as Obj) : undefined;
+  }
+
+  /** The endpoints of the Service's port among the pods its selector selects now. */
+  private endpoints(): Endpoint[] {
+    const spec = this.spec();
+    if (!spec) return [];
+    const port = ((spec.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === this.portName);
+    if (!port) throw new Error(`Service ${this.service} has no port named ${this.portName}`);
+    const selector = Object.entries((spec.selector ?? {}) as Record<string, string>);
+    // A Service without a selector has no endpoints the controller computes.
+    const selected = [...(this.pods as ObjectWatch).objects.values()].filter((pod) => {
+      const labels = (meta(pod).labels ?? {}) as Record<string, string>;
+      return selector.length > 0 && selector.every(([k, v]) => labels[k] === v);
+    });
+    return endpointsOf(selected, (port.targetPort ?? port.port) as string | number);
   }
 
   private program(endpoints: Endpoint[]): void {
@@ -139,6 +154,7 @@ export class ServiceProxy {
 
   public check(): void {
     this.pods?.check();
+    this.services?.check();
   }
 
   /** The endpoints new connections go to now. */
@@ -174,6 +190,7 @@ export class ServiceProxy {
   public async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.pods?.stop();
+    this.services?.stop();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
