@@ -75,6 +75,24 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     expect(container.imagePullPolicy).toBe('IfNotPresent');
   });
 
+  test('an image given by digest alone is repo@digest, and every object names that digest as its version', async () => {
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    const { objects } = await helmObjects(major, [`coder.image.tag=@${digest}`]);
+    expect(coderContainer(deploymentOf(objects)).image).toBe(`ghcr.io/coder/coder@${digest}`);
+    // A label value holds 63 characters of [A-Za-z0-9_.-]: the digest, cut.
+    const label = `sha256-${'0f'.repeat(28)}`;
+    for (const o of objects) expect(((o.metadata as Obj).labels as Obj)['app.kubernetes.io/version']).toBe(label);
+    expect(((findObject(objects, 'Service', 'coder').spec as Obj).selector as Obj)['app.kubernetes.io/version']).toBe(
+      label,
+    );
+  });
+
+  test('with a tag and a pinned digest, the version is the tag without its v', async () => {
+    const { objects } = await helmObjects(major, [`coder.image.tag=v2.36.1@sha256:${'0a'.repeat(32)}`]);
+    const pod = (deploymentOf(objects).spec as Obj).template as Obj;
+    expect(((pod.metadata as Obj).labels as Obj)['app.kubernetes.io/version']).toBe('2.36.1');
+  });
+
   test('selector labels are the official chart’s and match the pod template', async () => {
     const { objects } = await helmObjects(major, []);
     const spec = deploymentOf(objects).spec as Obj;

@@ -11,6 +11,7 @@ import { Document, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/node
 import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { listItem, release, valueRef } from '../values/refs';
 import { workspaceRoleName } from './conditions';
+import { standardLabels } from './labels';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -56,7 +57,11 @@ function rules(grants: Grants): Authored<k8s.PolicyRule[]> {
 /** The Role of one namespace: what coderd may do with workspaces there. */
 function role(scope: Construct, id: string, namespace: Expr, grants: Grants): ApiObject {
   return kubeObject(scope, id, k8s.KubeRole, {
-    metadata: { name: new ScalarNode(workspaceRoleName()), namespace: new ScalarNode(namespace) },
+    metadata: {
+      name: new ScalarNode(workspaceRoleName()),
+      namespace: new ScalarNode(namespace),
+      labels: standardLabels(),
+    },
     rules: rules(grants),
   });
 }
@@ -64,7 +69,11 @@ function role(scope: Construct, id: string, namespace: Expr, grants: Grants): Ap
 /** The binding of a namespace's Role to coderd's ServiceAccount (in `accountNamespace` when given). */
 function roleBinding(scope: Construct, id: string, namespace: Expr, accountNamespace?: Expr): ApiObject {
   return kubeObject(scope, id, k8s.KubeRoleBinding, {
-    metadata: { name: new ScalarNode(valueRef('coder.serviceAccount.name')), namespace: new ScalarNode(namespace) },
+    metadata: {
+      name: new ScalarNode(valueRef('coder.serviceAccount.name')),
+      namespace: new ScalarNode(namespace),
+      labels: standardLabels(),
+    },
     roleRef: { name: new ScalarNode(workspaceRoleName()), apiGroup: 'rbac.authorization.k8s.io', kind: 'Role' },
     subjects: [
       {

@@ -67,6 +67,7 @@ interface Observed {
   liveRowVersions: string[];
   rollbackMessage?: string;
   rollbackEndpoints?: number;
+  rollbackAnswers?: string;
 }
 
 const observed: Record<string, Partial<Observed>> = {};
@@ -370,8 +371,24 @@ describe.each([
         return message !== '';
       });
       figures.rollbackMessage = message.replace(/[`|]/g, "'").slice(0, 240);
-      // The rolled-back Service selects the old version, which cannot start: nothing serves.
+      // The rolled-back Service selects the old version, which cannot start: what do users get?
+      await until('the Service to select the old version', 30, () => {
+        const service = cluster.kube.json(['get', 'service', 'coder', '-n', namespace]);
+        const selector = ((service.spec as Obj).selector ?? {}) as Obj;
+        return selector['app.kubernetes.io/version'] === CODER_PREVIOUS_VERSION.replace(/^v/, '');
+      });
+      await sleep(3000);
       figures.rollbackEndpoints = proxy.current().length;
+      const probes = await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          owner.send('GET', '/api/v2/buildinfo').then(
+            (r) => String(r.status),
+            (e: NodeJS.ErrnoException) => e.code ?? 'error',
+          ),
+        ),
+      );
+      figures.rollbackAnswers = [...new Set(probes)].join(', ');
+      expect(figures.rollbackEndpoints).toBe(0);
       // Forward again: the release's newest revision.
       const forward = await helm(['rollback', release, newest, '--wait', '--timeout', HELM_TIMEOUT]);
       expect(forward.status).toBe(0);
@@ -418,7 +435,8 @@ function table(): string {
       .map(
         (o) =>
           `\`helm rollback\` to ${CODER_PREVIOUS_VERSION} after the migration: its pods do not start (\`${o.rollbackMessage}\`), ` +
-          `and the Service, which selects ${CODER_PREVIOUS_VERSION}, has ${o.rollbackEndpoints} endpoints until the release is rolled forward.`,
+          `and the Service, which selects ${CODER_PREVIOUS_VERSION}, has ${o.rollbackEndpoints} endpoints (requests get: ${o.rollbackAnswers}) ` +
+          'until the release is rolled forward.',
       ),
     END,
   ].join('\n');

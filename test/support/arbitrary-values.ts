@@ -245,6 +245,7 @@ const coderValues = fc.record(
         antiAffinity: fc.boolean(),
         topologySpread: fc.boolean(),
         rollingUpdate: fc.boolean(),
+        versionUpgrade: fc.constantFrom('minimalDowntime', 'cutover', 'rolling'),
       },
       { requiredKeys: [] },
     ),
