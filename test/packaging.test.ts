@@ -8,6 +8,7 @@ import { helm } from '../tools/helm/helm';
 import { HELM_MAJORS } from '../tools/helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { parseManifests } from './support/manifests';
+import { satisfies } from 'semver';
 
 test('npm pack ships the built JS with declarations, the chart, the schema, README and license; no tests or sources', () => {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -91,4 +92,21 @@ test('the product does not depend on the tools: nothing under src/ imports from 
     /from '(\.\.\/)+tools\//.test(readFileSync(file, 'utf8')),
   );
   expect(offending).toEqual([]);
+});
+
+/**
+ * `npm ci` warns EBADENGINE for a locked package whose engines refuse the running Node: undici,
+ * which @kubernetes/client-node 2.0.1 pulls in, wants Node 22.19, while the project runs on 20. The
+ * project reads only that client's model files (tools/kubernetes/client-models.ts), never its
+ * HTTP code, so package.json overrides undici with 6.29.1, which accepts Node 18.17 and up.
+ */
+test('every locked package accepts the Node that runs the project (npm ci warns of no engine)', () => {
+  const lock = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { engines?: { node?: string } | string[] }>;
+  };
+  const refusing = Object.entries(lock.packages)
+    .map(([path, entry]) => [path, Array.isArray(entry.engines) ? undefined : entry.engines?.node] as const)
+    .filter(([, range]) => range !== undefined && !satisfies(process.version, range))
+    .map(([path, range]) => `${path} wants Node ${range}`);
+  expect(refusing).toEqual([]);
 });

@@ -7,6 +7,9 @@
  * two releases of the client gives the schemas of two Kubernetes versions. The client types fields
  * with a fixed set of values as plain strings; those sets come from schema/kubernetes.enums.json,
  * read from the Kubernetes Go source (tools/build/kubernetes-enums.ts).
+ *
+ * The model files are read as text; no code of the client runs. That is why package.json may
+ * override its HTTP library (undici) with one that accepts the Node the project runs on.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
