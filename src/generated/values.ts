@@ -83,7 +83,7 @@ export type Values = {
       /** Do not create the ServiceAccount; it must exist already. */
       readonly disableCreate?: boolean;
     };
-    /** Security context of the coderd container. The default meets the Pod Security Standards restricted profile; your keys override the default's, and null removes one. */
+    /** Security context of the coderd container. The default meets the Pod Security Standards restricted profile; your keys override the default's, and null removes one. Unlike the official chart's, the default has no readOnlyRootFilesystem: null: a null set over a null default is kept by Helm 4 and dropped by Helm 3, so the two would render your values differently. */
     readonly securityContext?: V1SecurityContext;
     /** Security context of the coderd pod. */
     readonly podSecurityContext?: V1PodSecurityContext;

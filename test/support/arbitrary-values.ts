@@ -182,8 +182,10 @@ const coderValues = fc.record(
       fc.constant(null),
       fc.constant({ readOnlyRootFilesystem: true }),
       fc.constant({ runAsUser: 2000 }),
+      // Nulls as users copy them from the official chart's values, and null removing a default.
+      fc.constant({ readOnlyRootFilesystem: null, runAsUser: null }),
     ),
-    podSecurityContext: fc.constantFrom({}, { fsGroup: 1000 }),
+    podSecurityContext: fc.constantFrom({}, { fsGroup: 1000 }, { fsGroup: null }),
     tls: fc.record({ secretNames: fc.uniqueArray(dnsLabel, { maxLength: 3 }) }),
     certs: fc.record({
       secrets: fc
