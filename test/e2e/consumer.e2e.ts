@@ -99,6 +99,54 @@ describe.each(Object.entries(COMBINATIONS))('beside the %s cdk8s in range', (_na
     expect(tests).toBe(1);
   });
 
+  test('a TypeScript consumer type-checks real values against the packed types, and a typo fails', () => {
+    // Maps (annotations, nodeSelector), lists (env, tolerations), IntOrString (the disruption
+    // budget, quantities as numbers or strings), nulls where the official chart has them.
+    writeFileSync(
+      join(dir, 'values.ts'),
+      `import { App } from 'cdk8s';
+import { CoderChart } from 'coder-ha-chart';
+const app = new App();
+new CoderChart(app, 'coder', {
+  namespace: 'coder',
+  values: {
+    coder: {
+      replicaCount: 3,
+      env: [{ name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }],
+      serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/coder' } },
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'coder', effect: 'NoSchedule' }],
+      resources: { requests: { cpu: 2, memory: '4Gi' }, limits: { cpu: '4000m' } },
+      securityContext: { readOnlyRootFilesystem: null },
+      highAvailability: { podDisruptionBudget: { maxUnavailable: '50%' } },
+    },
+  },
+});
+new CoderChart(app, 'typo', {
+  // @ts-expect-error a misspelt key is refused by the types, as the schema refuses it
+  values: { coder: { replicaCont: 3 } },
+});
+`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          skipLibCheck: true, // the libraries' declarations are theirs to check; their use here is checked
+          types: [],
+        },
+        files: ['values.ts'],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+
   test('the CLI runs from the installed package', () => {
     const refused = spawnSync('npx', ['--no-install', 'coder-chart', 'validate', '--set', 'coder.replicaCount=3'], {
       cwd: dir,

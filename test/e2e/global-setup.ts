@@ -14,6 +14,7 @@ import { buildCoder, CODER_PREVIOUS_VERSION, CODER_VERSION } from './real-coder/
 const CODER_VERSIONS_OF: Record<string, readonly string[]> = {
   'real-coder.e2e.ts': [CODER_VERSION],
   'real-upgrade.e2e.ts': [CODER_PREVIOUS_VERSION, CODER_VERSION],
+  'real-liveness.e2e.ts': [CODER_VERSION],
 };
 
 /** The part of Jest's global config read here (Jest 30 names it testPathPatterns). */
