@@ -18,3 +18,18 @@ export const CHART_META_FILE = join(PACKAGE_ROOT, 'Chart.yaml');
 export const CHART_DIR = join(PACKAGE_ROOT, 'charts', 'coder');
 /** Generated TypeScript types of the values contract (src/, so the constructs compile against them). */
 export const GENERATED_VALUES_TYPES_FILE = join(PACKAGE_ROOT, 'src', 'generated', 'values.ts');
+
+/**
+ * The TypeScript source of a module, from its __filename wherever it runs: `src/coder/service.ts`
+ * for src/coder/service.ts itself, lib/coder/service.js or lib-tools/src/coder/service.js.
+ */
+export function sourceFileOf(filename: string): string {
+  const relative = filename
+    .slice(PACKAGE_ROOT.length + 1)
+    .split('\\')
+    .join('/');
+  return relative
+    .replace(/^lib-tools\//, '')
+    .replace(/^lib\//, 'src/')
+    .replace(/\.js$/, '.ts');
+}

@@ -150,7 +150,11 @@ function probeModel(exprs: Record<string, Expr>): ChartModel {
   for (const [name, expr] of Object.entries(exprs)) results[name] = new ScalarNode(expr);
   return {
     documents: [
-      { file: 'probe.yaml', tree: { apiVersion: 'v1', kind: 'ExprProbe', metadata: { name: 'p' }, results } },
+      {
+        file: 'probe.yaml',
+        source: 'a test',
+        tree: { apiVersion: 'v1', kind: 'ExprProbe', metadata: { name: 'p' }, results },
+      },
     ],
     guards: [],
   };

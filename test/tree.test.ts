@@ -110,8 +110,8 @@ describe('where a node may stand (one table, both back-ends)', () => {
     ['a splice under a key', { list: new SpliceNode(lit(['x'])) }, /a splice node cannot stand as the value of a key/],
   ];
   test.each(cases)('%s is refused by the template and the concrete back-end alike', (_, tree, message) => {
-    const doc = { file: 'x.yaml', tree };
-    expect(() => documentTemplate(doc, 'test')).toThrow(message);
+    const doc = { file: 'x.yaml', source: 'a test', tree };
+    expect(() => documentTemplate(doc)).toThrow(message);
     expect(() => renderDocument(doc, scope)).toThrow(message);
   });
 
@@ -123,9 +123,10 @@ describe('where a node may stand (one table, both back-ends)', () => {
     };
     const doc = {
       file: 'x.yaml',
+      source: 'a test',
       tree: { labels: { first: 'x', [spreadKey()]: new IncludeNode(template), last: 'y' } },
     };
-    expect(documentTemplate(doc, 'test')).toContain('  {{- include "test.labels" $ | nindent 2 }}');
+    expect(documentTemplate(doc)).toContain('  {{- include "test.labels" $ | nindent 2 }}');
     expect(namedTemplateDefinition(template)).toBe(
       '{{- /* test */}}\n{{- define "test.labels" -}}\na: {{ "1" | quote }}\nb: two\nc: {{ toJson 3 }}\n{{- end }}',
     );
@@ -137,9 +138,10 @@ describe('where a node may stand (one table, both back-ends)', () => {
   test('a map made only of a map from values is written as that map, and left out when it is empty', () => {
     const doc = (annotations: GoValue) => ({
       file: 'x.yaml',
+      source: 'a test',
       tree: { metadata: { name: 'n', annotations: { [spreadKey()]: new SpreadNode(lit(annotations)) } } },
     });
-    expect(documentTemplate(doc({}), 'test')).toContain(
+    expect(documentTemplate(doc({}))).toContain(
       '  {{- with dict }}\n  annotations:{{ toYaml . | nindent 4 }}\n  {{- end }}',
     );
     expect(renderDocument(doc({}), scope)[0]).toEqual({ metadata: { name: 'n' } });

@@ -196,8 +196,8 @@ function documentFile(doc: Document, source: string): TemplateFile {
   return { text: layoutTemplate([generatedBanner(source), ...bindingLines(lines), ...written, ''].join('\n')), bound };
 }
 
-export function documentTemplate(doc: Document, source: string): string {
-  return documentFile(doc, source).text;
+export function documentTemplate(doc: Document): string {
+  return documentFile(doc, doc.source).text;
 }
 
 /** The variables a file computes once, under a comment that says so. */
@@ -239,7 +239,7 @@ export function chartTemplateFiles(model: ChartModel, source: string): Map<strin
   if (model.guards.length > 0) files.set('guards.yaml', guardsFile(model.guards, source));
   for (const doc of model.documents) {
     if (files.has(doc.file)) throw new Error(`two documents want template file ${doc.file}`);
-    files.set(doc.file, documentFile(doc, source));
+    files.set(doc.file, documentFile(doc, doc.source));
   }
   return files;
 }

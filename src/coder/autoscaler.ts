@@ -4,6 +4,7 @@
  * scale-down waits for load to stay low (scaleDownStabilizationSeconds) and then removes one
  * replica per five minutes; scale-up keeps Kubernetes' defaults.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, empty, gt, intString, lit, not, toInt } from '../expr/expr';
@@ -15,6 +16,9 @@ import { containerResource } from './conditions';
 import { standardLabels } from './labels';
 import { CODER_NAME } from './names';
 import { allOf, ruleGuard, TURNED_ON, valueIs, whenThen } from './schema-rules';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 const autoscaling = under('coder.autoscaling');
 
@@ -61,7 +65,12 @@ export class CoderAutoscaler extends Construct {
   });
 
   public document(): Document {
-    return { file: 'horizontalpodautoscaler.yaml', cond: autoscaling('enable'), tree: treeOf(this.autoscaler) };
+    return {
+      file: 'horizontalpodautoscaler.yaml',
+      source: SOURCE,
+      cond: autoscaling('enable'),
+      tree: treeOf(this.autoscaler),
+    };
   }
 }
 

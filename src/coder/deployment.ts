@@ -1,4 +1,5 @@
 /** The coderd Deployment: the HA spine (replicas, the relay env, the pod-IP wiring) and the pod. */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { add, defaultTo, Expr, lit, max, mul, not, omit, ternary } from '../expr/expr';
@@ -37,6 +38,9 @@ import {
   PROMETHEUS_PORT_NAME,
 } from './names';
 import { containerVolumeMounts, podVolumes } from './pod-storage';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 /** `server`, or `wsproxy server` for a workspace proxy, unless `coder.commandArgs` is given. */
 const coderArgs = () =>
@@ -176,6 +180,6 @@ export class CoderDeployment extends Construct {
   });
 
   public document(): Document {
-    return { file: 'deployment.yaml', tree: treeOf(this.deployment) };
+    return { file: 'deployment.yaml', source: SOURCE, tree: treeOf(this.deployment) };
   }
 }

@@ -1,4 +1,5 @@
 /** The PodDisruptionBudget that keeps voluntary disruptions to one replica at a time (HA only). */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Document, ScalarNode } from '../tree/nodes';
@@ -7,6 +8,9 @@ import { release, valueRef } from '../values/refs';
 import { podDisruptionBudgetWanted } from './high-availability';
 import { selectorLabels, standardLabels } from './labels';
 import { CODER_NAME } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 export class CoderDisruptionBudget extends Construct {
   private readonly budget = kubeObject(this, 'Resource', k8s.KubePodDisruptionBudget, {
@@ -23,6 +27,11 @@ export class CoderDisruptionBudget extends Construct {
   });
 
   public document(): Document {
-    return { file: 'poddisruptionbudget.yaml', cond: podDisruptionBudgetWanted(), tree: treeOf(this.budget) };
+    return {
+      file: 'poddisruptionbudget.yaml',
+      source: SOURCE,
+      cond: podDisruptionBudgetWanted(),
+      tree: treeOf(this.budget),
+    };
   }
 }

@@ -2,6 +2,7 @@
  * Gateway API objects: the HTTPRoute to the Service, the optional HTTP-to-HTTPS redirect route,
  * and a ListenerSet that adds Coder's listeners to a shared Gateway.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty } from '../expr/expr';
@@ -14,6 +15,9 @@ import { allOf, NON_EMPTY_LIST, NON_EMPTY_STRING, ruleGuard, TURNED_ON, valueIs,
 import { wildcardRuleHost } from './ingress';
 import { standardLabels, userAnnotations } from './labels';
 import { CODER_NAME, SERVICE_HTTP_PORT } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 const HTTP_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
 const LISTENER_SET = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ListenerSet' };
@@ -98,13 +102,14 @@ export class CoderGateway extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'httproute.yaml', cond: route('enable'), tree: treeOf(this.route) },
+      { file: 'httproute.yaml', source: SOURCE, cond: route('enable'), tree: treeOf(this.route) },
       {
         file: 'httproute-https-redirect.yaml',
+        source: SOURCE,
         cond: and(route('enable'), route('httpsRedirect.enable')),
         tree: treeOf(this.redirect),
       },
-      { file: 'listenerset.yaml', cond: listenerSet('enable'), tree: treeOf(this.listenerSet) },
+      { file: 'listenerset.yaml', source: SOURCE, cond: listenerSet('enable'), tree: treeOf(this.listenerSet) },
     ];
   }
 

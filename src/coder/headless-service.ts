@@ -2,6 +2,7 @@
  * A headless Service over the ready coderd pods: its DNS name resolves to each ready replica's
  * IP, which is how `helm test` finds every relay address.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Document, ScalarNode } from '../tree/nodes';
@@ -9,6 +10,9 @@ import { kubeObject, treeOf } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { selectorLabels, standardLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 export const HEADLESS_SERVICE_NAME = `${CODER_NAME}-headless`;
 
@@ -28,6 +32,7 @@ export class CoderHeadlessService extends Construct {
   public document(): Document {
     return {
       file: 'service-headless.yaml',
+      source: SOURCE,
       cond: valueRef('coder.headlessService.enable'),
       tree: treeOf(this.service),
     };

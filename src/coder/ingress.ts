@@ -1,4 +1,5 @@
 /** The Ingress (networking.k8s.io/v1) in front of the Service, as the official chart renders it. */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty, Expr, not, regexReplaceAll } from '../expr/expr';
@@ -17,6 +18,9 @@ import {
   whenThen,
 } from './schema-rules';
 import { CODER_NAME, HTTP_PORT_NAME } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 const ingress = under('coder.ingress');
 
@@ -67,7 +71,7 @@ export class CoderIngress extends Construct {
   });
 
   public document(): Document {
-    return { file: 'ingress.yaml', cond: ingress('enable'), tree: treeOf(this.ingress) };
+    return { file: 'ingress.yaml', source: SOURCE, cond: ingress('enable'), tree: treeOf(this.ingress) };
   }
 
   public guards(): Guard[] {

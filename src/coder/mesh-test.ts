@@ -3,6 +3,7 @@
  * address (pod IP, port 8080, found through the headless Service's DNS name), reports how many
  * replicas answered against coder.replicaCount, and fails naming each replica that does not.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, Expr, intString, lit, ternary } from '../expr/expr';
@@ -13,6 +14,9 @@ import { HEADLESS_SERVICE_NAME } from './headless-service';
 import { ipv6, plannedReplicas } from './high-availability';
 import { auxiliaryPodLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, SERVICE_HTTP_PORT } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 /** The `app.kubernetes.io/component` of the `helm test` Pod (the NetworkPolicy admits it). */
 export const MESH_TEST_COMPONENT = 'test-mesh';
@@ -123,6 +127,6 @@ export class CoderMeshTest extends Construct {
   });
 
   public document(): Document {
-    return { file: 'tests/test-mesh.yaml', cond: meshTestWanted(), tree: treeOf(this.pod) };
+    return { file: 'tests/test-mesh.yaml', source: SOURCE, cond: meshTestWanted(), tree: treeOf(this.pod) };
   }
 }

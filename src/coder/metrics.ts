@@ -5,6 +5,7 @@
  * coderd's metrics and puts port 2112 on a Service of its own that is always ClusterIP, and a
  * ServiceMonitor has the Prometheus Operator scrape every replica through it.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty, get, hasItemNamed, lit, ne, not } from '../expr/expr';
@@ -15,6 +16,9 @@ import { itemNamed, noItem, ruleGuard, TURNED_ON, valueAt, valueIs, whenThen } f
 import { release, under, valueRef } from '../values/refs';
 import { labelsWithUserLabels, selectorLabels, standardLabels } from './labels';
 import { CODER_NAME, PROMETHEUS_PORT, PROMETHEUS_PORT_NAME } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 export const METRICS_SERVICE_NAME = `${CODER_NAME}-metrics`;
 /** Tells the metrics Service apart from the others, which carry the same standard labels. */
@@ -88,8 +92,8 @@ export class CoderMetrics extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'service-metrics.yaml', cond: metricsWanted(), tree: treeOf(this.service) },
-      { file: 'servicemonitor.yaml', cond: serviceMonitorWanted(), tree: treeOf(this.serviceMonitor) },
+      { file: 'service-metrics.yaml', source: SOURCE, cond: metricsWanted(), tree: treeOf(this.service) },
+      { file: 'servicemonitor.yaml', source: SOURCE, cond: serviceMonitorWanted(), tree: treeOf(this.serviceMonitor) },
     ];
   }
 }

@@ -4,6 +4,7 @@
  * pod addresses (CODER_DERP_SERVER_RELAY_URL), so the replicas always reach each other there,
  * whoever else may; the `helm test` Pod checks those addresses too.
  */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { empty, not } from '../expr/expr';
@@ -14,6 +15,9 @@ import { prometheusEnabled, tlsEnabled } from './conditions';
 import { selectorLabels, standardLabels } from './labels';
 import { MESH_TEST_COMPONENT } from './mesh-test';
 import { CODER_NAME, HTTP_PORT_NAME, HTTPS_PORT_NAME, PROMETHEUS_PORT_NAME } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 const policy = under('coder.networkPolicy');
 
@@ -60,6 +64,6 @@ export class CoderNetworkPolicy extends Construct {
   });
 
   public document(): Document {
-    return { file: 'networkpolicy.yaml', cond: policy('enable'), tree: treeOf(this.policy) };
+    return { file: 'networkpolicy.yaml', source: SOURCE, cond: policy('enable'), tree: treeOf(this.policy) };
   }
 }

@@ -3,6 +3,7 @@
  * `coder.serviceAccount.workspaceNamespaces`, whose items may override `workspacePerms`,
  * `enableDeployments` and `extraRules`. Names and rules are the official chart's.
  */
+import { sourceFileOf } from '../paths';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -12,6 +13,9 @@ import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { listItem, release, valueRef } from '../values/refs';
 import { workspaceRoleName } from './conditions';
 import { standardLabels } from './labels';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -103,16 +107,23 @@ export class WorkspaceRbac extends Construct {
   public documents(): Document[] {
     const each = { list: this.namespaces, variable: this.item };
     return [
-      { file: 'rbac-role.yaml', cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseRole) },
-      { file: 'rbac-rolebinding.yaml', cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseBinding) },
+      { file: 'rbac-role.yaml', source: SOURCE, cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseRole) },
+      {
+        file: 'rbac-rolebinding.yaml',
+        source: SOURCE,
+        cond: releaseGrants().workspacePerms,
+        tree: treeOf(this.releaseBinding),
+      },
       {
         file: 'rbac-workspace-namespace-roles.yaml',
+        source: SOURCE,
         each,
         cond: this.itemGrants.workspacePerms,
         tree: treeOf(this.namespaceRole),
       },
       {
         file: 'rbac-workspace-namespace-rolebindings.yaml',
+        source: SOURCE,
         each,
         cond: this.itemGrants.workspacePerms,
         tree: treeOf(this.namespaceBinding),

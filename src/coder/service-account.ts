@@ -1,4 +1,5 @@
 /** The ServiceAccount coderd runs as (skipped with `coder.serviceAccount.disableCreate`). */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { not } from '../expr/expr';
@@ -6,6 +7,9 @@ import { Document, ScalarNode } from '../tree/nodes';
 import { kubeObject, treeOf } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { labelsWithUserLabels, userAnnotations } from './labels';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 export class CoderServiceAccount extends Construct {
   // Token automounting is left to Kubernetes' default, as in the official chart.
@@ -21,6 +25,7 @@ export class CoderServiceAccount extends Construct {
   public document(): Document {
     return {
       file: 'serviceaccount.yaml',
+      source: SOURCE,
       cond: not(valueRef('coder.serviceAccount.disableCreate')),
       tree: treeOf(this.account),
     };

@@ -1,4 +1,5 @@
 /** The Service in front of coderd (name, ports and selector as the official chart's). */
+import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -33,6 +34,9 @@ import {
   SERVICE_HTTP_PORT,
   SERVICE_HTTPS_PORT,
 } from './names';
+
+/** This file, named in the banner of the templates it writes. */
+const SOURCE = sourceFileOf(__filename);
 
 /** A Service field from values, set only when `when` holds and the value is not empty. */
 function optionalField(when: Expr, path: ValuePath): OptionalNode {
@@ -125,6 +129,6 @@ export class CoderService extends Construct {
   });
 
   public document(): Document {
-    return { file: 'service.yaml', cond: valueRef('coder.service.enable'), tree: treeOf(this.service) };
+    return { file: 'service.yaml', source: SOURCE, cond: valueRef('coder.service.enable'), tree: treeOf(this.service) };
   }
 }

@@ -167,6 +167,8 @@ export interface Guard {
 export interface Document {
   /** Template file name under `templates/`. */
   readonly file: string;
+  /** The TypeScript file that writes it (`sourceFileOf(__filename)`), named in the template's banner. */
+  readonly source: string;
   readonly tree: TreeMap;
   readonly cond?: Expr;
   readonly each?: { readonly list: Expr; readonly variable: Var };

@@ -12,7 +12,8 @@ import { ChartModel, namedTemplatesOf } from '../../src/tree/nodes';
 import { valuesReadme } from './values-readme';
 import { valuesYaml } from './values-yaml';
 
-const CONSTRUCTS = 'src/coder/*.ts';
+/** Where the guards (guards.yaml) and the user templates (extra-templates.yaml) are gathered; each other template names its own construct. */
+const CONSTRUCTS = 'src/coder/chart.ts';
 
 function chartYaml(): string {
   // Drop the root file's own header comment; keep everything else verbatim.
