@@ -213,15 +213,10 @@ export const versionSelector = (): OptionalNode =>
  * serving while the new version migrates. With one replica, the single old pod stays up until
  * its replacement is ready.
  */
-const minimalDowntimeRollout = (): ChoiceNode =>
-  new ChoiceNode(
-    isHighlyAvailable(),
-    {
-      type: 'RollingUpdate',
-      rollingUpdate: { maxSurge: 0, maxUnavailable: new ScalarNode(sub(plannedReplicas(), lit(1))) },
-    },
-    rollingUpdateDefault(),
-  );
+const minimalDowntimeRollout = (): TreeMap => ({
+  type: 'RollingUpdate',
+  rollingUpdate: { maxSurge: 0, maxUnavailable: new ScalarNode(sub(plannedReplicas(), lit(1))) },
+});
 
 /** Coder's "scale to zero": every old replica stops before the new version starts. */
 const cutoverRollout = (): TreeMap => ({ type: 'Recreate' });
@@ -235,14 +230,17 @@ export const versionUpgradeWanted = (): Expr =>
  */
 export const strategyField = (): OptionalNode => {
   const user = valueRef('coder.strategy');
-  const versionUpgrade = new ChoiceNode(
-    eq(ha('versionUpgrade'), lit('cutover')),
+  const versionUpgrade = versionUpgradeWanted();
+  // One chain, so that each rollout is written once: with one replica, a minimalDowntime upgrade
+  // is the surge rollout (the old pod serves until its replacement is ready).
+  const rollout = new ChoiceNode(
+    and(versionUpgrade, eq(ha('versionUpgrade'), lit('cutover'))),
     cutoverRollout(),
-    minimalDowntimeRollout(),
+    new ChoiceNode(and(versionUpgrade, isHighlyAvailable()), minimalDowntimeRollout(), rollingUpdateDefault()),
   );
   return new OptionalNode(
-    or(not(empty(user)), versionUpgradeWanted(), and(isHighlyAvailable(), ha('rollingUpdate'))),
-    userOr(user, new ChoiceNode(versionUpgradeWanted(), versionUpgrade, rollingUpdateDefault())),
+    or(not(empty(user)), versionUpgrade, and(isHighlyAvailable(), ha('rollingUpdate'))),
+    userOr(user, rollout),
     'coder.strategy; else for a new Coder version the versionUpgrade rollout; else with several replicas surge-only.',
   );
 };
