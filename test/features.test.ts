@@ -289,6 +289,8 @@ describe('pod and container', () => {
       expect(window).toBe(15 * 60);
       // A Deployment past its progress deadline is "failed" to Helm 4's --wait and to --atomic.
       expect(deploymentOf(objects).progressDeadlineSeconds).toBe(window + 60);
+      // A hung coderd ignores SIGTERM: a liveness kill ends after the probe's 10 s, not the pod's 60 s.
+      if (liveness) expect((containerOf(objects).livenessProbe as Obj).terminationGracePeriodSeconds).toBe(10);
     }
     const tuned = await renderBoth({
       coder: { startupProbe: { periodSeconds: 15, failureThreshold: 120, timeoutSeconds: 2, initialDelaySeconds: 5 } },

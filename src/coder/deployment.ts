@@ -62,6 +62,10 @@ function probe(key: 'readinessProbe' | 'livenessProbe'): OptionalNode {
     timeoutSeconds: field('timeoutSeconds'),
     successThreshold: field('successThreshold'),
     failureThreshold: field('failureThreshold'),
+    // A hung coderd keeps SIGTERM pending: the pod's 60 s grace would only delay its restart.
+    ...(key === 'livenessProbe'
+      ? { terminationGracePeriodSeconds: new ScalarNode(valueRef('coder.livenessProbe.terminationGracePeriodSeconds')) }
+      : {}),
   });
 }
 

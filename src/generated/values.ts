@@ -137,6 +137,8 @@ export type Values = {
       readonly successThreshold?: number;
       /** Consecutive failures before the probe counts as failed. */
       readonly failureThreshold?: number;
+      /** Seconds a replica the probe kills gets to stop, instead of the pod's terminationGracePeriodSeconds (60 s): a hung coderd ignores SIGTERM, so only the SIGKILL at the end of this window restarts it. */
+      readonly terminationGracePeriodSeconds?: number;
     };
     /** Startup probe on /healthz: the time a start, and the database migration a new Coder version runs in it (Coder: typically 4-7 minutes, up to 15), may take, initialDelaySeconds + periodSeconds x failureThreshold. Kubernetes holds the liveness and readiness probes off until it succeeds, so no liveness probe kills a migration, and restarts a start that hangs past the window. The Deployment's progressDeadlineSeconds is this window plus 60 s (at least 600), so that helm upgrade --wait and --atomic do not call a migration inside the window a failure; give helm a --timeout at least as long. */
     readonly startupProbe?: {
@@ -511,6 +513,7 @@ export type ValuePath =
   | "coder.livenessProbe.timeoutSeconds"
   | "coder.livenessProbe.successThreshold"
   | "coder.livenessProbe.failureThreshold"
+  | "coder.livenessProbe.terminationGracePeriodSeconds"
   | "coder.startupProbe"
   | "coder.startupProbe.enabled"
   | "coder.startupProbe.initialDelaySeconds"

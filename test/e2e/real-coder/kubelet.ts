@@ -310,7 +310,7 @@ export class KubeletStandIn {
     if (startup) {
       const passed = await this.runUntil(runtime, container, startup, live, true, dial);
       if (!passed) {
-        if (live() && !runtime.terminating) await this.killForRestart(runtime, container, 'startup probe failed');
+        if (live() && !runtime.terminating) await this.killForRestart(runtime, container, 'startupProbe');
         return;
       }
     }
@@ -327,7 +327,7 @@ export class KubeletStandIn {
       liveness && !runtime.terminating
         ? this.runUntil(runtime, container, liveness, live, false, dial).then(async (failed) => {
             if (failed && live() && !runtime.terminating) {
-              await this.killForRestart(runtime, container, 'liveness probe failed');
+              await this.killForRestart(runtime, container, 'livenessProbe');
             }
           })
         : Promise.resolve(),
@@ -410,10 +410,18 @@ export class KubeletStandIn {
     }
   }
 
-  /** A probe-failure kill: SIGTERM, SIGKILL after the grace period; the exit handler restarts it. */
-  private async killForRestart(runtime: PodRuntime, container: ContainerRuntime, why: string): Promise<void> {
-    this.note(runtime, `${container.name}: killed, ${why}`);
-    const grace = Number((runtime.pod.spec as Obj).terminationGracePeriodSeconds ?? 30);
+  /**
+   * A probe-failure kill: SIGTERM, SIGKILL after the grace period (the probe's own
+   * terminationGracePeriodSeconds when it has one, else the pod's); the exit handler restarts it.
+   */
+  private async killForRestart(
+    runtime: PodRuntime,
+    container: ContainerRuntime,
+    probe: 'startupProbe' | 'livenessProbe',
+  ): Promise<void> {
+    this.note(runtime, `${container.name}: killed, ${probe === 'startupProbe' ? 'startup' : 'liveness'} probe failed`);
+    const probeGrace = ((container.spec[probe] ?? {}) as Obj).terminationGracePeriodSeconds;
+    const grace = Number(probeGrace ?? (runtime.pod.spec as Obj).terminationGracePeriodSeconds ?? 30);
     await this.stopProcess(container, grace * 1000);
   }
 
