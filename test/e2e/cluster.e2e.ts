@@ -129,6 +129,9 @@ test('the test Deployment has a restricted namespace to go to', () => {
 describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
   const release = 'coder';
   const helm = (args: string[]) => kube.helm(major, args);
+  /** `helm upgrade` of the release with its values kept, and one more `--set`. */
+  const upgradeSetting = (set: string) =>
+    helm(['upgrade', release, CHART_DIR, '--namespace', NAMESPACE, '--reuse-values', '--set', set]);
   const deployment = () => kube.json(['get', 'deployment', 'coder', '-n', NAMESPACE]);
 
   test('the API server accepts every object of every fixture and example (server-side dry run)', () => {
@@ -176,16 +179,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
 
   test('helm upgrade without Postgres to 3 replicas is refused and the release stays as it was', () => {
     const before = helm(['history', release, '--namespace', NAMESPACE, '-o', 'json']).stdout;
-    const upgrade = helm([
-      'upgrade',
-      release,
-      CHART_DIR,
-      '--namespace',
-      NAMESPACE,
-      '--reuse-values',
-      '--set',
-      'coder.replicaCount=3',
-    ]);
+    const upgrade = upgradeSetting('coder.replicaCount=3');
     expect(upgrade.status).not.toBe(0);
     // The values schema states this rule: Helm refuses before rendering, naming the key and
     // saying what to do (the rule's advice, which both majors print whole).
@@ -248,16 +242,7 @@ describe.each(HELM_MAJORS)('Helm %i', (major: HelmMajor) => {
     // that, 4 of the 5 rollouts that ran in one run here (Helm 3 and 4) ended with two replicas on one node.
     const placements: string[][] = [];
     for (const round of [1, 2, 3]) {
-      const restart = helm([
-        'upgrade',
-        release,
-        CHART_DIR,
-        '--namespace',
-        NAMESPACE,
-        '--reuse-values',
-        '--set',
-        `coder.podAnnotations.e2e-rollout=r${round}`,
-      ]);
+      const restart = upgradeSetting(`coder.podAnnotations.e2e-rollout=r${round}`);
       expect(restart.stderr).toBe('');
       placements.push(nodesOf(await rolledOut(`3 pods after config rollout ${round}`)).sort());
     }

@@ -11,9 +11,7 @@
  */
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { helm as runHelm } from '../../tools/helm/helm';
-import { runProcess } from '../../tools/helm/run-process';
-import { HelmMajor, kubectlBinary } from '../../tools/helm/tools';
+import { HelmMajor } from '../../tools/helm/tools';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../../src/coder/promises';
 import { ValueMap } from '../../src/render';
 import { Obj } from './kube';
@@ -23,8 +21,16 @@ import { CoderClient } from './real-coder/coder-api';
 import { CODER_VERSION } from './real-coder/coderd-build';
 import { LoadGenerator, LoadReport } from './real-coder/load';
 import { officialChartDir } from './real-coder/official-chart';
-import { AIR_GAPPED_ENV, RealCluster } from './real-coder/real-cluster';
+import { RealCluster } from './real-coder/real-cluster';
 import { ServiceProxy } from './real-coder/service-proxy';
+import {
+  DATABASE_SECRET,
+  helmIn,
+  kubectlIn,
+  labCoderEnv,
+  signedInThroughService,
+  untilIn,
+} from './real-coder/scenario';
 import { isReady, nodeOf, PodWatch } from './watch';
 
 const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
@@ -98,8 +104,7 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const kubectl = (args: string[]) =>
-  runProcess(kubectlBinary(), ['--kubeconfig', cluster.plane.kubeconfigPath, ...args]);
+const kubectl = (args: string[]) => kubectlIn(cluster)(args);
 const name = (pod: Obj): string => String((pod.metadata as Obj).name);
 
 function rounds(): [Variant, HelmMajor, number][] {
@@ -121,12 +126,7 @@ describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major
   const chart = () => (variant === 'official' ? officialChartDir(CODER_VERSION) : CHART_DIR);
 
   const values = (extraEnv: { name: string; value: string }[] = []): string => {
-    const env = [
-      { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } } },
-      { name: 'CODER_ACCESS_URL', value: `http://coder.${namespace}.svc.cluster.local` },
-      ...AIR_GAPPED_ENV,
-      ...extraEnv,
-    ];
+    const env = labCoderEnv(namespace, extraEnv);
     const coder: ValueMap = {
       replicaCount: replicas,
       image: { tag: CODER_VERSION },
@@ -137,44 +137,15 @@ describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major
     };
     return dump({ coder });
   };
+  const helmHere = (args: string[], input?: string) => helmIn(cluster, major, namespace)(args, input);
   const helm = (verb: 'install' | 'upgrade', input: string) =>
-    runHelm(
-      major,
-      [
-        verb,
-        release,
-        chart(),
-        '-n',
-        namespace,
-        '--wait',
-        '--timeout',
-        '10m',
-        '--kubeconfig',
-        cluster.plane.kubeconfigPath,
-        '-f',
-        '-',
-      ],
-      input,
-    );
+    helmHere([verb, release, chart(), '--wait', '--timeout', '10m', '-f', '-'], input);
 
-  const until = async (what: string, seconds: number, done: () => boolean): Promise<number> => {
-    const start = Date.now();
-    while (!done()) {
-      pods.watch.check();
-      cluster.kubelet.check();
-      if (Date.now() - start > seconds * 1000) {
-        const recent = cluster.kubelet.events
-          .slice(-25)
-          .map((e) => `${(e.at / 1000).toFixed(1)} s ${e.pod}: ${e.what}`)
-          .join('\n');
-        throw new Error(
-          `timed out after ${seconds} s waiting for ${what}\n${cluster.kube.diagnose(namespace)}\nkubelet stand-in:\n${recent}`,
-        );
-      }
-      await sleep(100);
-    }
-    return (Date.now() - start) / 1000;
-  };
+  const until = untilIn(
+    () => cluster,
+    namespace,
+    () => pods,
+  );
   const readyPods = () => pods.pods().filter(isReady);
 
   /** The rows of `replicas` that are alive: not stopped, and synced within the last 3 syncs. */
@@ -187,16 +158,13 @@ describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major
   beforeAll(
     async () => {
       cluster.kube.ok(['create', 'namespace', namespace]);
-      database = cluster.database(namespace, 'coder-db');
+      database = cluster.database(namespace, DATABASE_SECRET);
       pods = await PodWatch.start(cluster.credentials, namespace, `app.kubernetes.io/instance=${release}`);
       const install = await helm('install', values());
       if (install.status !== 0)
         throw new Error(`helm install failed:\n${install.stderr}\n${cluster.kube.diagnose(namespace)}`);
       await until(`${replicas} ready replicas`, START_WITHIN_SECONDS, () => readyPods().length === replicas);
-      proxy = new ServiceProxy(cluster.credentials, cluster.lab, namespace, 'coder', 'http');
-      await proxy.start();
-      client = new CoderClient(proxy.port);
-      await client.createFirstUser('admin@coder.e2e', 'admin', 'Sup3r-secret-e2e-password!');
+      ({ proxy, owner: client } = await signedInThroughService(cluster, namespace));
     },
     (START_WITHIN_SECONDS + 120) * 1000,
   );
@@ -205,15 +173,7 @@ describe.each(rounds())('coderd %s chart, Helm %i, %i replicas', (variant, major
     observed[`${variant}/${major}/${replicas}`] = figures;
     await proxy?.stop();
     pods?.watch.stop();
-    await runHelm(major, [
-      'uninstall',
-      release,
-      '-n',
-      namespace,
-      '--wait',
-      '--kubeconfig',
-      cluster.plane.kubeconfigPath,
-    ]);
+    await helmHere(['uninstall', release, '--wait']);
   }, 180_000);
 
   test('every replica turns Ready by its own readiness probe', () => {

@@ -6,12 +6,12 @@
  * `npm run test:e2e -- real-liveness`.
  */
 import { dump } from 'js-yaml';
-import { helm as runHelm } from '../../tools/helm/helm';
 import { HelmMajor } from '../../tools/helm/tools';
 import { Obj } from './kube';
 import { CHART_DIR } from './paths';
 import { CODER_VERSION } from './real-coder/coderd-build';
-import { AIR_GAPPED_ENV, RealCluster } from './real-coder/real-cluster';
+import { RealCluster } from './real-coder/real-cluster';
+import { DATABASE_SECRET, helmIn, labCoderEnv, untilIn } from './real-coder/scenario';
 import { isReady, PodWatch } from './watch';
 
 /** The liveness settings a user turns on: the chart's defaults for the probe's timings. */
@@ -37,7 +37,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const restartsOf = (pod: Obj): number =>
   (((pod.status as Obj).containerStatuses ?? []) as Obj[]).reduce((n, c) => n + Number(c.restartCount ?? 0), 0);
 
@@ -45,54 +44,30 @@ describe.each([4] as HelmMajor[])('coderd with the liveness probe on, Helm %i', 
   const namespace = `live-h${major}`;
   let pods: PodWatch;
 
-  const until = async (what: string, seconds: number, done: () => boolean): Promise<number> => {
-    const start = Date.now();
-    while (!done()) {
-      pods.watch.check();
-      cluster.kubelet.check();
-      if (Date.now() - start > seconds * 1000) {
-        throw new Error(`timed out after ${seconds} s waiting for ${what}\n${cluster.kube.diagnose(namespace)}`);
-      }
-      await sleep(200);
-    }
-    return (Date.now() - start) / 1000;
-  };
+  const until = untilIn(
+    () => cluster,
+    namespace,
+    () => pods,
+  );
 
   beforeAll(
     async () => {
       cluster.kube.ok(['create', 'namespace', namespace]);
-      cluster.database(namespace, 'coder-db');
+      cluster.database(namespace, DATABASE_SECRET);
       pods = await PodWatch.start(cluster.credentials, namespace, 'app.kubernetes.io/instance=coder');
       const values = dump({
         coder: {
           image: { tag: CODER_VERSION },
-          env: [
-            { name: 'CODER_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: 'coder-db', key: 'url' } } },
-            { name: 'CODER_ACCESS_URL', value: `http://coder.${namespace}.svc.cluster.local` },
-            ...AIR_GAPPED_ENV,
-          ],
+          env: labCoderEnv(namespace),
           service: { type: 'ClusterIP' },
           livenessProbe: LIVENESS,
         },
       });
-      const install = await runHelm(
+      const install = await helmIn(
+        cluster,
         major,
-        [
-          'install',
-          'coder',
-          CHART_DIR,
-          '-n',
-          namespace,
-          '--wait',
-          '--timeout',
-          '10m',
-          '--kubeconfig',
-          cluster.plane.kubeconfigPath,
-          '-f',
-          '-',
-        ],
-        values,
-      );
+        namespace,
+      )(['install', 'coder', CHART_DIR, '--wait', '--timeout', '10m', '-f', '-'], values);
       if (install.status !== 0) throw new Error(`helm install failed:\n${install.stderr}`);
       await until('a ready replica', START_WITHIN_SECONDS, () => pods.pods().some(isReady));
     },
@@ -101,15 +76,7 @@ describe.each([4] as HelmMajor[])('coderd with the liveness probe on, Helm %i', 
 
   afterAll(async () => {
     pods?.watch.stop();
-    await runHelm(major, [
-      'uninstall',
-      'coder',
-      '-n',
-      namespace,
-      '--wait',
-      '--kubeconfig',
-      cluster.plane.kubeconfigPath,
-    ]);
+    await helmIn(cluster, major, namespace)(['uninstall', 'coder', '--wait']);
   }, 120_000);
 
   test('the start was not killed: no restart before the replica first turned Ready', () => {
