@@ -8,5 +8,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 10 * 60 * 1000,
   globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+  testSequencer: '<rootDir>/test/e2e/sequencer.mjs',
   maxWorkers: 2,
 };
