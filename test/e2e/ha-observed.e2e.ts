@@ -6,7 +6,6 @@
  * table in docs/high-availability.md: a figure worse than the documented one fails.
  * `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- ha-observed` rewrites that table.
  */
-import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { helm as runHelm, HelmResult } from '../../tools/helm/helm';
 import { runProcess } from '../../tools/helm/run-process';
@@ -23,17 +22,15 @@ import {
   kwokVersion,
   START_AFTER_ANNOTATION,
 } from './kwok';
-import { writeBetweenMarkers } from './observed-doc';
-import { CHART_DIR, PACKAGE_ROOT } from './paths';
+import { observedTable } from './observed-doc';
+import { CHART_DIR } from './paths';
 import { CODER_VERSION } from './real-coder/coderd-build';
 import { officialChartDir } from './real-coder/official-chart';
 import { imageOf, isDeleting, isReady, nodeOf, ObjectWatch, PodState, PodWatch } from './watch';
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 const NODES_PER_ZONE = 2;
-const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
-const START = '<!-- ha-observed:start (written by `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e`; do not edit) -->';
-const END = '<!-- ha-observed:end -->';
+const { start: START, end: END, publish } = observedTable('ha-observed', 'npm run test:e2e');
 /** The time a new Coder version's pods take to start in these scenarios: their "migration". */
 const MIGRATION = '5s';
 /**
@@ -475,10 +472,7 @@ function promisesHold(replicas: number, o: Observed): void {
 
 test('the observed figures keep the promises docs/high-availability.md states', () => {
   const now = table();
-  if (process.env.CODER_HA_WRITE_OBSERVED === '1') {
-    writeBetweenMarkers(HA_DOC, START, END, now);
-  }
-  process.stderr.write(`${now}\n`);
+  publish(now);
   for (const replicas of [2, 3, 5]) {
     const major = OURS_MAJOR[replicas];
     const o = observed[`ours/${replicas}/${major}`];

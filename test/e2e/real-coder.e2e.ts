@@ -9,14 +9,13 @@
  * docs/high-availability.md; without it the table is only printed. Bounds are the constants
  * below and in src/coder/promises.ts, which the docs state.
  */
-import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { HelmMajor } from '../../tools/helm/tools';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../../src/coder/promises';
 import { ValueMap } from '../../src/render';
 import { Obj } from './kube';
-import { writeBetweenMarkers } from './observed-doc';
-import { CHART_DIR, PACKAGE_ROOT } from './paths';
+import { observedTable } from './observed-doc';
+import { CHART_DIR } from './paths';
 import { CoderClient } from './real-coder/coder-api';
 import { CODER_VERSION } from './real-coder/coderd-build';
 import { LoadGenerator, LoadReport } from './real-coder/load';
@@ -33,10 +32,7 @@ import {
 } from './real-coder/scenario';
 import { isReady, nodeOf, PodWatch } from './watch';
 
-const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
-const START =
-  '<!-- real-coder:start (written by `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- real-coder`; do not edit) -->';
-const END = '<!-- real-coder:end -->';
+const { start: START, end: END, publish } = observedTable('real-coder', 'npm run test:e2e -- real-coder');
 
 /** Coder's replicasync pings peers every 5 s and drops one after 3 missed syncs. */
 const PEER_FAILURE_SEEN_WITHIN_SECONDS = 20;
@@ -454,9 +450,6 @@ function table(): string {
 
 test('the observed table', () => {
   const now = table();
-  process.stderr.write(`${now}\n`);
-  if (process.env.CODER_HA_WRITE_OBSERVED === '1') {
-    writeBetweenMarkers(HA_DOC, START, END, now);
-  }
+  publish(now);
   expect(Object.keys(observed)).toHaveLength(rounds().length);
 });

@@ -15,13 +15,12 @@
  * `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- real-upgrade` rewrites the table in
  * docs/high-availability.md; without it the table is only printed.
  */
-import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { HelmMajor } from '../../tools/helm/tools';
 import { ValueMap } from '../../src/render';
 import { Obj } from './kube';
-import { writeBetweenMarkers } from './observed-doc';
-import { CHART_DIR, PACKAGE_ROOT } from './paths';
+import { observedTable } from './observed-doc';
+import { CHART_DIR } from './paths';
 import { CoderClient } from './real-coder/coder-api';
 import { CODER_PREVIOUS_VERSION, CODER_VERSION } from './real-coder/coderd-build';
 import { LoadGenerator, LoadReport } from './real-coder/load';
@@ -38,10 +37,7 @@ import {
 } from './real-coder/scenario';
 import { imageOf, isReady, PodWatch } from './watch';
 
-const HA_DOC = join(PACKAGE_ROOT, 'docs', 'high-availability.md');
-const START =
-  '<!-- real-upgrade:start (written by `CODER_HA_WRITE_OBSERVED=1 npm run test:e2e -- real-upgrade`; do not edit) -->';
-const END = '<!-- real-upgrade:end -->';
+const { start: START, end: END, publish } = observedTable('real-upgrade', 'npm run test:e2e -- real-upgrade');
 
 /** coderd/database/migrations: the advisory lock every migration, and its first wait, takes. */
 const MIGRATION_LOCK_ID = '1037453835920848937';
@@ -437,8 +433,7 @@ function table(): string {
 
 test('the observed upgrade table', () => {
   const now = table();
-  if (process.env.CODER_HA_WRITE_OBSERVED === '1') writeBetweenMarkers(HA_DOC, START, END, now);
-  process.stderr.write(`${now}\n`);
+  publish(now);
   const ours = Object.entries(observed).filter(([key]) => key.startsWith('ours/'));
   expect(ours.map(([key]) => key).sort()).toEqual([
     'ours/3/cutover',
