@@ -31,6 +31,11 @@ export interface ReleaseOptions {
    * render the rollout that a `helm upgrade` from it would get.
    */
   readonly liveObjects?: readonly Manifest[];
+  /**
+   * The API versions the cluster serves (`group/version` or `group/version/Kind`), as Helm's
+   * `.Capabilities.APIVersions` lists them. @default every version is taken as served
+   */
+  readonly apiVersions?: readonly string[];
 }
 
 /** Helm's `lookup` over the given objects: the one with this apiVersion, kind, namespace and name. */
@@ -77,6 +82,7 @@ export function scopeFor(values: ValueMap, options: ReleaseOptions = {}): EvalSc
     },
     Chart: chartInfo(),
     lookup: lookupIn(options.liveObjects ?? []),
+    ...(options.apiVersions ? { apiServed: (version: string) => options.apiVersions?.includes(version) ?? true } : {}),
   };
 }
 

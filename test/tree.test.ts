@@ -17,6 +17,8 @@ import {
   VisitorAt,
 } from '../src/tree/nodes';
 import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { foldedQuoted } from '../src/tree/yaml-text';
 import { App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Authored, JSON_FIELD_NAMES, kubeObject, TreeNodeResolver, treeApp, treeOf } from '../src/tree/kube-object';
@@ -198,5 +200,42 @@ describe('value references take their type from the generated Values', () => {
       '$.Values.coder.replicaCount',
       '$.Values.coder.replicaCount',
     ]);
+  });
+});
+
+describe('a long string literal in a template', () => {
+  const MAX = 60;
+  const readBack = (lines: string[]) => (load(lines.join('\n')) as { key: string }).key;
+
+  test.each([
+    'object.spec.strategy != oldObject.spec.strategy || object.spec.template == oldObject.spec.template || x',
+    'words with "quotes", a \\ backslash, ünïcödé and a tab\there, then more words to fold over lines',
+    'a {{ template }} action written as text, {{ another }}, and enough words to need folding twice or more',
+  ])('is folded at single spaces into lines within the limit and reads back the same: %s', (text) => {
+    const lines = foldedQuoted(text, '  key: ', 4, MAX, 'plain');
+    expect(lines).toBeDefined();
+    expect(lines!.length).toBeGreaterThan(1);
+    for (const line of lines!) expect(line.length).toBeLessThanOrEqual(MAX);
+    expect(readBack(lines!)).toBe(text);
+  });
+
+  test('in a template, `{{` is escaped after folding, so Helm reads the text back', () => {
+    const text = 'a {{ template }} action written as text, {{ another }}, and enough words to need folding';
+    const lines = foldedQuoted(text, 'key: ', 2, MAX, 'template')!;
+    expect(lines.join('\n')).toContain('{{ "{{" }}');
+    // What Helm's template engine makes of the escape: the text itself.
+    expect(readBack(lines.map((line) => line.split('{{ "{{" }}').join('{{')))).toBe(text);
+  });
+
+  test('double spaces are never cut (folding would make them one): the text reads back the same', () => {
+    const text = `${'two  spaces  apart  '.repeat(4)}then single spaces at the end of it all`;
+    const lines = foldedQuoted(text, 'key: ', 2, MAX, 'plain')!;
+    expect(lines.length).toBeGreaterThan(1);
+    expect(readBack(lines)).toBe(text);
+  });
+
+  test('a string that fits, or has no single space to cut at, stays on one line', () => {
+    expect(foldedQuoted('short', 'key: ', 2, MAX, 'plain')).toBeUndefined();
+    expect(foldedQuoted('x'.repeat(100), 'key: ', 2, MAX, 'plain')).toBeUndefined();
   });
 });

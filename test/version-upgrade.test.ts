@@ -146,3 +146,90 @@ describe('every other upgrade keeps the zero-downtime surge rollout', () => {
     expect(rolloutBounds(strategy(3, {}, [live]), 3).minReady).toBe(3);
   });
 });
+
+describe('a restart while the version-upgrade rollout is live', () => {
+  const upgradeFrom = [liveDeployment('ghcr.io/coder/coder:v2.20.0')];
+  const GUARD = 'coder-restart-guard.coder-prod';
+
+  function render(replicaCount: number, coder: ValueMap = {}, live: Manifest[] = upgradeFrom, apiVersions?: string[]) {
+    const values = { coder: { replicaCount, env: [POSTGRES], ...coder } };
+    return renderManifests([values], {
+      namespace: NAMESPACE,
+      liveObjects: live,
+      ...(apiVersions ? { apiVersions } : {}),
+    }) as Obj[];
+  }
+  const guardOf = (objects: Obj[]) => ({
+    policy: objects.find((o) => o.kind === 'ValidatingAdmissionPolicy'),
+    binding: objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding'),
+  });
+
+  // Every case where the rendered rollout, run again for a restart of the same version, would
+  // take replicas down, and every case where it would not: the guard is there exactly then.
+  test.each([
+    [3, {}, upgradeFrom],
+    [2, {}, upgradeFrom],
+    [1, {}, upgradeFrom],
+    [3, { highAvailability: { versionUpgrade: 'cutover' } }, upgradeFrom],
+    [1, { highAvailability: { versionUpgrade: 'cutover' } }, upgradeFrom],
+    [3, { highAvailability: { versionUpgrade: 'rolling' } }, upgradeFrom],
+    [3, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } } }, upgradeFrom],
+    [3, {}, [liveDeployment(DEFAULT_IMAGE)]],
+    [3, {}, []],
+  ] as [number, ValueMap, Manifest[]][])(
+    '%i replica(s), %j: the guard is rendered exactly when a restart would take replicas down',
+    (replicas, coder, live) => {
+      const objects = render(replicas, coder, live);
+      const rollout = (findObject(objects, 'Deployment', 'coder').spec as Obj).strategy as Obj | undefined;
+      const takesReplicasDown = rolloutBounds(rollout, replicas).minReady < replicas;
+      const { policy, binding } = guardOf(objects);
+      expect({ policy: policy !== undefined, binding: binding !== undefined }).toEqual({
+        policy: takesReplicasDown,
+        binding: takesReplicasDown,
+      });
+    },
+  );
+
+  test('the policy refuses template changes of the coder Deployment in the release namespace, and says what to run', () => {
+    const { policy, binding } = guardOf(render(3));
+    expect((policy?.metadata as Obj).name).toBe(GUARD);
+    expect(binding?.spec).toEqual({
+      policyName: GUARD,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } } },
+    });
+    const spec = policy?.spec as Obj;
+    expect(spec.failurePolicy).toBe('Fail');
+    expect(spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['deployments'] }],
+    });
+    expect(spec.matchConditions).toEqual([
+      { name: 'the-coder-deployment', expression: "object.metadata.name == 'coder'" },
+    ]);
+    const [validation] = spec.validations as Obj[];
+    // Allowed: the next helm upgrade (a new rollout), no new pods, a new Coder version.
+    expect(String(validation.expression).split(' || ')).toEqual([
+      'object.spec.strategy != oldObject.spec.strategy',
+      'object.spec.template == oldObject.spec.template',
+      'variables.newVersion != variables.oldVersion',
+    ]);
+    expect(validation.message).toContain('helm upgrade <release> <chart> --reuse-values');
+    // Both versions read the label the pods carry, and the Service selects.
+    const labels = (findObject(render(3), 'Deployment', 'coder').spec as Obj).template as Obj;
+    expect((labels.metadata as Obj).labels).toHaveProperty(['app.kubernetes.io/version']);
+    for (const variable of spec.variables as Obj[])
+      expect(variable.expression).toContain("['app.kubernetes.io/version']");
+  });
+
+  test('turned off, or on a cluster that does not serve admissionregistration.k8s.io/v1 policies: not rendered', () => {
+    expect(guardOf(render(3, { highAvailability: { restartGuard: false } })).policy).toBeUndefined();
+    const before130 = ['apps/v1', 'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1'];
+    expect(guardOf(render(3, {}, upgradeFrom, before130))).toEqual({ policy: undefined, binding: undefined });
+    const served = [
+      ...before130,
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+    ];
+    expect(guardOf(render(3, {}, upgradeFrom, served)).policy).toBeDefined();
+  });
+});

@@ -20,8 +20,8 @@ import {
   WithNode,
 } from '../tree/nodes';
 import { presenceCondition } from '../tree/presence';
-import { layoutTemplate } from './go-layout';
-import { keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
+import { layoutTemplate, MAX_LINE } from './go-layout';
+import { foldedQuoted, keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
 
 const spaces = (n: number): string => ' '.repeat(n);
 /** A scalar: `quote` for a value that is always a string (as the official chart writes them), else `toJson`. */
@@ -106,7 +106,9 @@ function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): st
   }
   const block = typeof value === 'string' ? literalBlock(value, indent + 2, mode) : undefined;
   if (block) return [`${pad}${k}: ${block.header}`, ...block.lines];
-  return [`${pad}${k}: ${scalarText(value, mode)}`];
+  const folded =
+    typeof value === 'string' ? foldedQuoted(value, `${pad}${k}: `, indent + 2, MAX_LINE, mode) : undefined;
+  return folded ?? [`${pad}${k}: ${scalarText(value, mode)}`];
 }
 
 function emitMap(map: TreeMap, indent: number, mode: TextMode): string[] {
@@ -152,7 +154,8 @@ function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
   }
   const block = typeof item === 'string' ? literalBlock(item, indent + 2, mode) : undefined;
   if (block) return [`${pad}- ${block.header}`, ...block.lines];
-  return [`${pad}- ${scalarText(item, mode)}`];
+  const folded = typeof item === 'string' ? foldedQuoted(item, `${pad}- `, indent + 2, MAX_LINE, mode) : undefined;
+  return folded ?? [`${pad}- ${scalarText(item, mode)}`];
 }
 
 /**

@@ -22,6 +22,7 @@ import { CoderMetrics, metricsGuards } from './metrics';
 import { autoscalingGuards, CoderAutoscaler } from './autoscaler';
 import { CoderNetworkPolicy } from './network-policy';
 import { CoderServiceAccount } from './service-account';
+import { CoderRestartGuard } from './restart-guard';
 
 export class CoderTemplateChart extends Chart {
   private readonly serviceAccount = new CoderServiceAccount(this, 'ServiceAccount');
@@ -36,6 +37,7 @@ export class CoderTemplateChart extends Chart {
   private readonly metrics = new CoderMetrics(this, 'Metrics');
   private readonly networkPolicy = new CoderNetworkPolicy(this, 'NetworkPolicy');
   private readonly meshTest = new CoderMeshTest(this, 'MeshTest');
+  private readonly restartGuard = new CoderRestartGuard(this, 'RestartGuard');
 
   public constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -49,6 +51,8 @@ export class CoderTemplateChart extends Chart {
       this.service.document(),
       this.headlessService.document(),
       this.disruptionBudget.document(),
+      // Before the Deployment: the upgrade's rollout is never live without the guard.
+      ...this.restartGuard.documents(),
       this.deployment.document(),
       this.autoscaler.document(),
       this.ingress.document(),

@@ -225,6 +225,18 @@ export const versionUpgradeWanted = (): Expr =>
   bound('versionUpgradeRollout', and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion()));
 
 /**
+ * This upgrade gives the Deployment a rollout that takes replicas down at once: the cutover, or
+ * minimalDowntime with several replicas (with one, it is the surge rollout), unless coder.strategy
+ * replaces the chart's.
+ */
+export const versionUpgradeTakesReplicasDown = (): Expr =>
+  and(
+    versionUpgradeWanted(),
+    empty(valueRef('coder.strategy')),
+    or(eq(ha('versionUpgrade'), lit('cutover')), isHighlyAvailable()),
+  );
+
+/**
  * The Deployment strategy: the user's when given; for a Coder version change, the versionUpgrade
  * mode; else, in HA mode, the surge rollout that never drops below replicaCount ready replicas.
  */

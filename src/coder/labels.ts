@@ -21,6 +21,9 @@ const SELECTOR_LABELS: NamedTemplate = {
   },
 };
 
+/** The label that carries the Coder version a pod runs (the Service selects it during a version upgrade). */
+export const VERSION_LABEL = 'app.kubernetes.io/version';
+
 /** The keys of the official chart's standard labels. */
 export const STANDARD_LABEL_KEYS = [
   'helm.sh/chart',
@@ -37,7 +40,7 @@ const releaseLabels = () => ({
   'app.kubernetes.io/part-of': 'coder',
   // The Coder version the release runs (from the image), not the chart's appVersion: they differ
   // whenever coder.image.tag is set.
-  'app.kubernetes.io/version': new ScalarNode(coderVersionLabel()),
+  [VERSION_LABEL]: new ScalarNode(coderVersionLabel()),
   'app.kubernetes.io/managed-by': new ScalarNode(release.service),
 });
 

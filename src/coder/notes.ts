@@ -19,8 +19,10 @@ import {
   plannedReplicas,
   podDisruptionBudgetWanted,
   postgresInEnv,
+  versionUpgradeTakesReplicasDown,
   versionUpgradeWanted,
 } from './high-availability';
+import { restartGuardWanted } from './restart-guard';
 import { meshTestWanted } from './mesh-test';
 import { METRICS_SERVICE_NAME, metricsWanted, serviceMonitorWanted } from './metrics';
 
@@ -49,9 +51,16 @@ function notesText(): string {
     'migrated database (restore the backup taken before the upgrade instead).',
     when(versionUpgradeWanted()),
     'The Service selects only the new version, so no replica answers until a new one is ready (an old one',
-    'would answer signed-in users with errors). The Deployment keeps the version-upgrade rollout until the',
-    `next helm upgrade: once every replica is ready, run helm upgrade ${show(release.name)} <chart> --reuse-values,`,
-    'so that a restart never takes replicas down.',
+    'would answer signed-in users with errors).',
+    when(versionUpgradeTakesReplicasDown()),
+    'The Deployment keeps the version-upgrade rollout, which takes replicas down at once, until the next',
+    `helm upgrade: once every replica is ready, run helm upgrade ${show(release.name)} <chart> --reuse-values.`,
+    when(restartGuardWanted()),
+    'Until then the API server refuses a restart of the coder pods (coder.highAvailability.restartGuard).',
+    '{{- else }}',
+    'Until then a restart of the coder pods would take replicas down the same way.',
+    '{{- end }}',
+    '{{- end }}',
     '{{- end }}',
     '{{- end }}',
     '',

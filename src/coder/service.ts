@@ -25,7 +25,7 @@ import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
 import { hasNodePorts, isLoadBalancer, prometheusEnabled, tlsEnabled } from './conditions';
 import { versionSelector } from './high-availability';
-import { selectorLabels, standardLabels, userAnnotations } from './labels';
+import { selectorLabels, standardLabels, userAnnotations, VERSION_LABEL } from './labels';
 import {
   CODER_NAME,
   HTTP_PORT_NAME,
@@ -120,7 +120,7 @@ export class CoderService extends Construct {
         // The user's ports, with node ports kept where Kubernetes allocates them (as above).
         new SpliceNode(ternary(additionalPorts(), omitEach(additionalPorts(), 'nodePort'), hasNodePorts())),
       ],
-      selector: { ...selectorLabels(), 'app.kubernetes.io/version': versionSelector() },
+      selector: { ...selectorLabels(), [VERSION_LABEL]: versionSelector() },
       // Load-balancer settings only on a LoadBalancer Service (Kubernetes rejects them elsewhere).
       loadBalancerIP: optionalField(isLoadBalancer(), 'coder.service.loadBalancerIP'),
       loadBalancerClass: optionalField(isLoadBalancer(), 'coder.service.loadBalancerClass'),

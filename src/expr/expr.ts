@@ -35,6 +35,11 @@ export interface EvalScope {
    * `coder-chart render`) Helm's lookup finds nothing, which is what its absence means here.
    */
   readonly lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoValue;
+  /**
+   * Helm's `.Capabilities.APIVersions.Has`: whether the cluster serves an API version or
+   * `group/version/Kind`. Absent, every version is taken as served.
+   */
+  readonly apiServed?: (versionOrKind: string) => boolean;
 }
 
 export function withVar(scope: EvalScope, name: string, value: GoValue): EvalScope {
@@ -802,6 +807,25 @@ class LiveContainerImage extends Expr<string> {
       ['container', goString(this.container)],
     ];
     return `(include ${goString(LIVE_IMAGE_HELPER)} (dict${args.map(([k, v]) => ` ${goString(k)} ${v}`).join('')}))`;
+  }
+}
+
+/**
+ * Whether the cluster serves `versionOrKind` (`group/version` or `group/version/Kind`), as
+ * `.Capabilities.APIVersions.Has` says: during `helm upgrade` what the API server lists, else
+ * the versions Helm knows (`helm template`, or `--api-versions`).
+ */
+export const apiServed = (versionOrKind: string): Expr<boolean> => new ApiServed(versionOrKind);
+
+class ApiServed extends Expr<boolean> {
+  public constructor(private readonly versionOrKind: string) {
+    super();
+  }
+  public eval(scope: EvalScope): boolean {
+    return scope.apiServed?.(this.versionOrKind) ?? true;
+  }
+  public toGo(): string {
+    return `($.Capabilities.APIVersions.Has ${goString(this.versionOrKind)})`;
   }
 }
 

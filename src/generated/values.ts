@@ -387,6 +387,8 @@ export type Values = {
       readonly preStopSleepSeconds?: number;
       /** How a helm upgrade that changes the Coder version (the image's tag, or its digest without a tag; not its registry) rolls out. The chart compares with the live Deployment through lookup; renders without a cluster see no live Deployment and roll out as a config change. minimalDowntime: one old replica keeps running (its open connections too) while the new version migrates the database, as Coder's upgrade guidance does by scaling to one; cutover: every old replica stops before the new version starts (scaling to zero); rolling: the ordinary surge rollout, which Coder warns may fail during migrations. Except with rolling, the coder Service selects only pods of the release's Coder version (app.kubernetes.io/version), so no old replica gets a request once the upgrade is applied: after the migration an old replica answers signed-in users with errors. */
       readonly versionUpgrade?: "minimalDowntime" | "cutover" | "rolling";
+      /** With a helm upgrade whose versionUpgrade rollout takes replicas down (cutover, or minimalDowntime with several replicas), a ValidatingAdmissionPolicy and its binding (cluster-scoped, named coder-restart-guard.<namespace>) have the API server refuse, until the next helm upgrade, any change to the coder pods that keeps the Coder version: a kubectl rollout restart would otherwise roll out the same way, with no migration to justify it. The next helm upgrade deletes them. Needs Kubernetes 1.30 or later (skipped where the API is not served) and permission to create cluster-scoped admission policies; false leaves restarts to you until that next helm upgrade. */
+      readonly restartGuard?: boolean;
     };
     /** A headless Service (coder-headless) whose DNS name resolves to the IP of every ready coderd pod: what `helm test` uses to reach each replica's relay address. */
     readonly headlessService?: {
@@ -582,6 +584,7 @@ export type ValuePath =
   | "coder.highAvailability.rollingUpdate"
   | "coder.highAvailability.preStopSleepSeconds"
   | "coder.highAvailability.versionUpgrade"
+  | "coder.highAvailability.restartGuard"
   | "coder.headlessService"
   | "coder.headlessService.enable"
   | "coder.helmTest"

@@ -55,3 +55,40 @@ export function literalBlock(
     lines: lines.map((line) => (line === '' ? '' : `${pad}${write(line)}`)),
   };
 }
+
+/**
+ * A long one-line string as a double-quoted scalar folded over several lines, none of them past
+ * `maxLine`, or undefined when it fits or cannot be folded. YAML folds a line break inside double
+ * quotes into one space and drops the next line's indentation, so the text is cut only at a single
+ * space between two other characters: the reader puts that space back.
+ */
+export function foldedQuoted(
+  text: string,
+  firstLinePrefix: string,
+  indent: number,
+  maxLine: number,
+  mode: TextMode,
+): string[] | undefined {
+  // Folded before `{{` is escaped, so that no cut falls inside the escape's own action.
+  const quoted = JSON.stringify(text);
+  if (firstLinePrefix.length + quoted.length <= maxLine) return undefined;
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  let rest = quoted;
+  let prefix = firstLinePrefix;
+  while (prefix.length + rest.length > maxLine) {
+    const room = maxLine - prefix.length;
+    const cuttable = (i: number) => rest[i] === ' ' && rest[i - 1] !== ' ' && rest[i + 1] !== ' ';
+    // The last cut that fits; else the first one after, so that the line runs over the least.
+    let cut = -1;
+    for (let i = Math.min(room, rest.length - 2); i > 0 && cut < 0; i--) if (cuttable(i)) cut = i;
+    for (let i = Math.max(room + 1, 1); i < rest.length - 1 && cut < 0; i++) if (cuttable(i)) cut = i;
+    if (cut < 0) break;
+    lines.push(`${prefix}${rest.slice(0, cut)}`);
+    rest = rest.slice(cut + 1);
+    prefix = pad;
+  }
+  if (lines.length === 0) return undefined;
+  const write = (line: string) => (mode === 'template' ? escapeTemplateBraces(line) : line);
+  return [...lines, `${prefix}${rest}`].map(write);
+}

@@ -47,6 +47,8 @@ const REPLICAS = 3;
 const NODES_PER_ZONE = 2;
 const LOAD = { ratePerSecond: 8, maxSeconds: 900, maxRequests: 9000 };
 const HELM_TIMEOUT = '16m';
+/** How long the API server may keep enforcing a deleted admission policy (its cache's delay). */
+const GUARD_CACHE_SECONDS = 15;
 /** How long a start may take in the lab (a start on a loaded 2-core machine, plus the held lock). */
 const START_WITHIN_SECONDS = 180;
 
@@ -70,6 +72,15 @@ interface Observed {
   rollbackMessage?: string;
   rollbackEndpoints?: number;
   rollbackAnswers?: string;
+  /** Warnings and errors the old replicas logged from the upgrade on, and the first of them. */
+  oldLogProblems: number;
+  oldLogSample: string;
+  /** What `kubectl rollout restart` got while the version-upgrade rollout was live. */
+  restartRefusal?: string;
+  /** How long after the next helm upgrade a restart was still refused (the API server's policy cache). */
+  guardGoneAfterSeconds?: number;
+  /** The fewest ready replicas during a `kubectl rollout restart` after the next helm upgrade. */
+  fewestReadyDuringRestart?: number;
 }
 
 const observed: Record<string, Partial<Observed>> = {};
@@ -121,8 +132,10 @@ describe.each([
     return dump({ coder });
   };
   const helm = (args: string[], input?: string) => helmIn(cluster, major, namespace)(args, input);
-  const install = (verb: 'install' | 'upgrade', version: string) =>
-    helm([verb, release, chart(), '--wait', '--timeout', HELM_TIMEOUT, '-f', '-'], values(version));
+  const install = (verb: 'install' | 'upgrade', version: string, extra: string[] = []) =>
+    helm([verb, release, chart(), '--wait', '--timeout', HELM_TIMEOUT, ...extra, '-f', '-'], values(version));
+  /** Helm rolls the release back when the upgrade fails (Helm 4 renamed the flag). */
+  const atomic = major === 3 ? '--atomic' : '--rollback-on-failure';
 
   const until = untilIn(
     () => cluster,
@@ -130,6 +143,14 @@ describe.each([
     () => pods,
     () => proxy,
   );
+  /** A pod's log so far, or undefined once the stand-in has dropped it (gone since the watch saw it). */
+  const logOf = (name: string): string | undefined => {
+    try {
+      return cluster.kubelet.log(namespace, name);
+    } catch {
+      return undefined;
+    }
+  };
   const readyOn = (version: string) => pods.pods().filter((p) => isReady(p) && versionOf(p) === version);
 
   /** Which pods hold the migration lock, and which wait for it, by their IPs. */
@@ -205,8 +226,19 @@ describe.each([
     // By name (a new pod may get an old one's IP once it is gone), and every old pod seen: the
     // official chart's upgrade brings old replicas back.
     const oldPods = new Set<string>();
+    /** Each old pod's log from the upgrade on, read while it runs (the stand-in drops it with the pod). */
+    const oldLogs = new Map<string, string>();
+    const logBefore = new Map<string, number>();
     const noteOldPods = () => {
-      for (const p of pods.pods()) if (versionOf(p) === CODER_PREVIOUS_VERSION) oldPods.add(podName(p));
+      for (const p of pods.pods()) {
+        if (versionOf(p) !== CODER_PREVIOUS_VERSION) continue;
+        const name = podName(p);
+        oldPods.add(name);
+        const log = logOf(name);
+        if (log === undefined) continue; // Its last reading stands.
+        if (!logBefore.has(name)) logBefore.set(name, log.length);
+        oldLogs.set(name, log.slice(logBefore.get(name)));
+      }
     };
     noteOldPods();
     const lockHeld = cluster.postgres.background(
@@ -214,7 +246,7 @@ describe.each([
       database,
     );
     const upgradeStarted = load.now();
-    const upgrading = install('upgrade', CODER_VERSION);
+    const upgrading = install('upgrade', CODER_VERSION, [atomic]);
     const migrators = new Set<string>();
     const waiters = new Set<string>();
     let oldDuringMigration = 0;
@@ -278,6 +310,14 @@ describe.each([
       else if (Number.isNaN(oldOutAt)) oldOutAt = h.at;
     }
     figures.oldOutBeforeCommitMs = committedOnProxy - oldOutAt;
+    const problems = [...oldLogs.values()].flatMap((log) =>
+      log.split('\n').filter((line) => /\[(warn|erro|crit|fata)/i.test(line)),
+    );
+    figures.oldLogProblems = problems.length;
+    figures.oldLogSample = (problems[0] ?? '')
+      .replace(/^\S+ \S+ /, '')
+      .replace(/[`|]/g, "'")
+      .slice(0, 100);
     figures.restarts = pods
       .pods()
       .flatMap((p) => (((p.status as Obj).containerStatuses ?? []) as Obj[]).map((c) => Number(c.restartCount ?? 0)))
@@ -333,6 +373,19 @@ describe.each([
     const asMember = new CoderClient(proxy.port);
     await asMember.login(member.email, member.password);
     expect(((await asMember.send('GET', '/api/v2/users/me')).json() as { username: string }).username).toBe('member');
+    if (variant === 'ours' && mode !== 'rolling') {
+      // A restart before the next helm upgrade would roll out as the version upgrade did: the API
+      // server refuses it, and the pods stay as they are.
+      const template = () =>
+        JSON.stringify((cluster.kube.json(['get', 'deployment', 'coder', '-n', namespace]).spec as Obj).template);
+      const before = template();
+      const restart = await kubectl(['rollout', 'restart', 'deployment', 'coder', '-n', namespace]);
+      figures.restartRefusal = restart.stderr.trim();
+      expect(restart.status).not.toBe(0);
+      expect(restart.stderr).toContain(`coder-restart-guard.${namespace}`);
+      expect(restart.stderr).toContain('--reuse-values');
+      expect(template()).toBe(before);
+    }
     if (variant === 'ours') {
       // The next helm upgrade, as the NOTES ask, puts the surge rollout back for later restarts.
       const again = await install('upgrade', CODER_VERSION);
@@ -340,6 +393,27 @@ describe.each([
       expect(again.stdout).not.toContain('This upgrade changes the Coder version');
       const strategy = (cluster.kube.json(['get', 'deployment', 'coder', '-n', namespace]).spec as Obj).strategy;
       expect(strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+      // The guard went with that upgrade, and a restart now keeps every replica ready.
+      const guards = cluster.kube.json(['get', 'validatingadmissionpolicies']).items as Obj[];
+      expect(guards.map((g) => (g.metadata as Obj).name)).not.toContain(`coder-restart-guard.${namespace}`);
+      const before = new Set(pods.pods().map(podName));
+      // The API server drops a deleted policy from its admission cache a moment after the delete.
+      const deletedAt = Date.now();
+      let restart = await kubectl(['rollout', 'restart', 'deployment', 'coder', '-n', namespace]);
+      while (restart.stderr.includes('coder-restart-guard') && Date.now() - deletedAt < GUARD_CACHE_SECONDS * 1000) {
+        await sleep(250);
+        restart = await kubectl(['rollout', 'restart', 'deployment', 'coder', '-n', namespace]);
+      }
+      figures.guardGoneAfterSeconds = (Date.now() - deletedAt) / 1000;
+      expect({ status: restart.status, stderr: restart.stderr }).toEqual({ status: 0, stderr: '' });
+      let fewest = REPLICAS;
+      await until(`${REPLICAS} restarted replicas ready`, START_WITHIN_SECONDS, () => {
+        fewest = Math.min(fewest, readyOn(CODER_VERSION).length);
+        const current = pods.pods();
+        return current.length === REPLICAS && current.every((p) => isReady(p) && !before.has(podName(p)));
+      });
+      figures.fewestReadyDuringRestart = fewest;
+      expect(fewest).toBe(REPLICAS);
     }
   });
 
@@ -353,8 +427,9 @@ describe.each([
       let message = '';
       await until(`a ${CODER_PREVIOUS_VERSION} pod to fail its start`, 120, () => {
         for (const pod of old()) {
-          const log = cluster.kubelet.log(namespace, String((pod.metadata as Obj).name));
-          const line = log.split('\n').find((l) => /migrat/i.test(l) && /error|fatal|refus|need|not exist/i.test(l));
+          const line = (logOf(podName(pod)) ?? '')
+            .split('\n')
+            .find((l) => /migrat/i.test(l) && /error|fatal|refus|need|not exist/i.test(l));
           if (line) message = line.trim();
         }
         return message !== '';
@@ -391,6 +466,13 @@ describe.each([
   }
 });
 
+/** What a restart got before the next helm upgrade, and the fewest ready replicas during one after it. */
+function restartCell(o: Partial<Observed>): string {
+  if (o.fewestReadyDuringRestart === undefined) return 'not tried';
+  const before = o.restartRefusal === undefined ? 'allowed (surge rollout)' : 'refused by the API server';
+  return `${before} / ${o.fewestReadyDuringRestart} of ${REPLICAS} ready throughout`;
+}
+
 /** When the old replicas left the Service, against the migration's commit. */
 function outOfService(beforeCommitMs: number | undefined): string {
   if (beforeCommitMs === undefined || Number.isNaN(beforeCommitMs)) return 'never';
@@ -406,7 +488,8 @@ function table(): string {
     return (
       `| ${install} | ${o.wrongAnswers ?? '?'}${o.wrongAnswerSamples?.length ? ` (${o.wrongAnswerSamples[0]})` : ''} | ` +
       `${o.unanswered ?? '?'} (longest ${((o.longestUnansweredMs ?? 0) / 1000).toFixed(1)} s) | ${o.migrators ?? '?'} / ${o.lockWaiters ?? '?'} | ` +
-      `${o.migrationSeconds?.toFixed(1) ?? '?'} s | ${o.oldReplicasDuringMigration ?? '?'} | ${outOfService(o.oldOutBeforeCommitMs)} | ${o.restarts ?? '?'} | ${Math.ceil(o.allReadySeconds ?? NaN)} s | ${o.helmStatus === 0 ? 'ok' : 'failed'} |`
+      `${o.migrationSeconds?.toFixed(1) ?? '?'} s | ${o.oldReplicasDuringMigration ?? '?'} | ${outOfService(o.oldOutBeforeCommitMs)} | ${o.restarts ?? '?'} | ${Math.ceil(o.allReadySeconds ?? NaN)} s | ${o.helmStatus === 0 ? 'ok' : 'failed'} | ` +
+      `${o.oldLogProblems ?? '?'}${o.oldLogSample ? ` (${o.oldLogSample})` : ''} | ${restartCell(o)} |`
     );
   });
   return [
@@ -415,9 +498,19 @@ function table(): string {
     `authenticated requests per second through the Service, the migration held back ${SLOW_MIGRATION_SECONDS} s by a test session`,
     'holding its lock (as a long migration would hold it). Reproduce with `npm run test:e2e -- real-upgrade`.',
     '',
-    '| install, mode | requests answered wrongly | requests unanswered (longest run) | pods that migrated / waited for the lock | the migration (after the lock) | old replicas running during the migration | every old replica out of the Service | container restarts | upgrade start to all Ready | helm upgrade --wait |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| install, mode | requests answered wrongly | requests unanswered (longest run) | pods that migrated / waited for the lock | the migration (after the lock) | old replicas running during the migration | every old replica out of the Service | container restarts | upgrade start to all Ready | helm upgrade --wait --atomic (Helm 4: --rollback-on-failure) | warnings and errors the old replicas logged | kubectl rollout restart: before / after the next helm upgrade |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    ...Object.values(observed)
+      .filter((o) => o.restartRefusal !== undefined)
+      .slice(0, 1)
+      .map(
+        (o) =>
+          `A restart before the next helm upgrade gets: \`${(o.restartRefusal ?? '').replace(/[`|]/g, "'")}\` ` +
+          `Once that upgrade has deleted the policy, the API server's admission cache let a restart through within ` +
+          `${Math.max(...Object.values(observed).map((r) => r.guardGoneAfterSeconds ?? 0)).toFixed(1)} s.`,
+      ),
     '',
     ...Object.values(observed)
       .filter((o) => o.rollbackMessage !== undefined)
