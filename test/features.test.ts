@@ -1,5 +1,5 @@
 /** Direct assertions on each feature of the official chart, in both back-ends (renderBoth). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { CHART_DIR } from '../src/paths';
@@ -508,6 +508,55 @@ describe('what coderd relies on in its pod', () => {
       'app.kubernetes.io/component': 'test-mesh',
     });
   });
+});
+
+test('every object of every kind the chart writes carries the standard labels', () => {
+  // Every fixture, and a version upgrade (the only render with the restart guard); the user's own
+  // extraTemplates are theirs to label.
+  const upgrade = renderManifests(
+    [{ coder: { replicaCount: 3, env: [{ name: 'CODER_PG_CONNECTION_URL', value: 'postgres://db' }] } }],
+    {
+      liveObjects: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'coder', namespace: 'default' },
+          spec: { template: { spec: { containers: [{ name: 'coder', image: 'ghcr.io/coder/coder:v2.20.0' }] } } },
+        },
+      ],
+    },
+  ) as Obj[];
+  const objects = [
+    ...loadFixtures()
+      .filter((fixture) => fixture.name !== 'extra-templates')
+      .flatMap((fixture) => renderManifests([fixture.values]) as Obj[]),
+    ...upgrade,
+  ];
+  const standard = [
+    'helm.sh/chart',
+    'app.kubernetes.io/name',
+    'app.kubernetes.io/instance',
+    'app.kubernetes.io/part-of',
+    'app.kubernetes.io/version',
+    'app.kubernetes.io/managed-by',
+  ];
+  // The helm test Pod leaves out app.kubernetes.io/name: with it, the coder Service (and the
+  // Deployment's selector) would take the test Pod for a replica.
+  const expected = (o: Obj) =>
+    o.kind === 'Pod' ? standard.filter((key) => key !== 'app.kubernetes.io/name') : standard;
+  const unlabelled = objects.flatMap((o) => {
+    const labels = ((o.metadata as Obj).labels ?? {}) as Obj;
+    const missing = expected(o).filter((key) => !(key in labels));
+    return missing.length ? [`${String(o.kind)} ${String((o.metadata as Obj).name)}: ${missing.join(', ')}`] : [];
+  });
+  expect(unlabelled).toEqual([]);
+  // The renders reach every kind the chart writes.
+  const written = new Set(
+    readdirSync(join(CHART_DIR, 'templates'))
+      .filter((file) => file.endsWith('.yaml') && !['guards.yaml', 'extra-templates.yaml'].includes(file))
+      .map((file) => /^kind: (\S+)$/m.exec(readFileSync(join(CHART_DIR, 'templates', file), 'utf8'))?.[1]),
+  );
+  expect([...written].filter((kind) => !objects.some((o) => o.kind === kind))).toEqual([]);
 });
 
 describe('Service', () => {

@@ -46,20 +46,41 @@ test('a long string is cut into pieces that print joins again, and a pipeline st
   expect(piped[piped.length - 1]).toMatch(/\$\.Values\.x\) \| nindent 4 \}\}$/);
 });
 
-test('every piece of a cut string is a whole, non-empty piece of at most 90 characters', () => {
+test('a cut string is cut after a space, never inside a word, in pieces of at most 90 characters', () => {
   // Each prefix length puts the cut somewhere else; at 90 the space it is cut after used to be
-  // the 91st character, and the piece was cut again into itself and an empty string.
+  // the 91st character, and the piece was cut again into itself and an empty string. From 91 on
+  // the first word is longer than a piece: it stays whole.
   for (let prefix = 80; prefix <= 100; prefix++) {
     const message = `${'x'.repeat(prefix)} ${'word '.repeat(30)}end`;
     const text = layoutLine(`{{- fail ${JSON.stringify(message)} }}`).join('\n');
     const pieces = [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(match[0]) as string);
     expect(pieces.join('')).toBe(message);
     expect(text.match(/\(print/g)).toHaveLength(1);
+    for (const piece of pieces.slice(0, -1)) expect(piece).toMatch(/\S $/);
     for (const piece of pieces) {
       expect(piece.length).toBeGreaterThan(0);
-      expect(piece.length).toBeLessThanOrEqual(90);
+      // Longer only as one word longer than a piece, and the space it is cut after.
+      if (piece.length > 90) expect(piece).toMatch(/^\S+ $/);
     }
   }
+});
+
+test("no string in the chart's templates is cut inside a word where print joins it", () => {
+  const cuts = templateFiles(join(CHART_DIR, 'templates')).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    // The string arguments of each `(print …)`, in order.
+    return [...text.matchAll(/\(print((?:\s+"(?:[^"\\]|\\.)*")+)\s*\)/g)].flatMap((call) => {
+      const pieces = [...call[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(m[0]) as string);
+      return pieces
+        .slice(0, -1)
+        .flatMap((piece, i) =>
+          /\S$/.test(piece) && /^\S/.test(pieces[i + 1])
+            ? [`${file}: …${piece.slice(-20)}|${pieces[i + 1].slice(0, 20)}…`]
+            : [],
+        );
+    });
+  });
+  expect(cuts).toEqual([]);
 });
 
 test('dict keys and values stay in pairs', () => {
@@ -67,4 +88,12 @@ test('dict keys and values stay in pairs', () => {
   const lines = layoutLine(`{{ toJson (dict ${entries.join(' ')}) }}`);
   expect(lines.slice(0, 2)).toEqual(['{{ toJson', '    (dict']);
   expect(lines.slice(2).map((line) => line.trim().replace(/\) \}\}$/, ''))).toEqual(entries);
+});
+
+test("no named template is defined twice in the chart's templates (Helm keeps the last silently)", () => {
+  const defined = templateFiles(join(CHART_DIR, 'templates')).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)].map((match) => match[1]),
+  );
+  expect(defined.length).toBeGreaterThan(0);
+  expect(defined.filter((name, i) => defined.indexOf(name) !== i)).toEqual([]);
 });

@@ -86,12 +86,15 @@ function cutString(literal: string): Term {
   const pieces: string[] = [];
   let rest = text;
   while (rest.length > STRING_PIECE) {
-    // The piece keeps the space it is cut after, and stays within STRING_PIECE characters.
-    const space = rest.lastIndexOf(' ', STRING_PIECE - 1);
-    const cut = space > STRING_PIECE / 2 ? space + 1 : STRING_PIECE;
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+    // Cut after a space, never inside a word: the last space within STRING_PIECE characters, or
+    // for a word longer than that (a URL), the first space after it.
+    const before = rest.lastIndexOf(' ', STRING_PIECE - 1);
+    const space = before > 0 ? before : rest.indexOf(' ', STRING_PIECE);
+    if (space < 0 || space === rest.length - 1) break;
+    pieces.push(rest.slice(0, space + 1));
+    rest = rest.slice(space + 1);
   }
+  if (pieces.length === 0) return literal;
   pieces.push(rest);
   return ['print', ...pieces.map((piece) => JSON.stringify(piece))];
 }
