@@ -5,30 +5,25 @@ import {
   and,
   concat,
   defaultTo,
-  duplicatesOf,
   empty,
   eq,
   EvalScope,
   Expr,
   gt,
-  hasItemNamed,
   join,
   len,
   lit,
-  liveContainerImage,
-  namesOf,
   ne,
   not,
   omit,
   pick,
-  omitEach,
-  stringsAt,
   or,
   Ref,
   sub,
   ternary,
   toInt,
 } from '../src/expr/expr';
+import { duplicatesOf, hasItemNamed, liveContainerImage, namesOf, omitEach, stringsAt } from '../src/coder/helpers';
 import { listItem } from '../src/values/refs';
 import { GoValue } from '../src/expr/go-semantics';
 import { HELM_MAJORS } from '../tools/helm/tools';

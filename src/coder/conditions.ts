@@ -1,5 +1,6 @@
 /** Value expressions that several constructs share, named for what they mean. */
-import { bound, concat, defaultTo, empty, envValues, eq, Expr, get, lit, not, or } from '../expr/expr';
+import { bound, concat, defaultTo, empty, eq, Expr, get, lit, not, or } from '../expr/expr';
+import { envValues } from './helpers';
 import { chart, valueRef } from '../values/refs';
 
 /** `app.kubernetes.io/name`: the chart name unless `nameOverride` is set (part of the selector). */

@@ -3,21 +3,8 @@
  * `coder.env`. Order matters: `$(VAR)` expands only variables defined earlier in the list, so
  * KUBE_POD_IP must precede CODER_DERP_SERVER_RELAY_URL.
  */
-import {
-  and,
-  bound,
-  concat,
-  duplicatesOf,
-  empty,
-  Expr,
-  hasItemNamed,
-  join,
-  joinEach,
-  lit,
-  namesOf,
-  not,
-  ternary,
-} from '../expr/expr';
+import { and, bound, concat, empty, Expr, join, lit, not, ternary } from '../expr/expr';
+import { duplicatesOf, hasItemNamed, joinEach, namesOf } from './helpers';
 import { itemNamed, noItem, ruleGuard, valueAt } from './schema-rules';
 import { k8s } from 'cdk8s-plus-28';
 import { Guard, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/nodes';

@@ -16,13 +16,10 @@ import {
   get,
   gt,
   has,
-  hasItemNamed,
   hasKey,
-  imageVersion,
   intString,
   listOf,
   lit,
-  liveContainerImage,
   lower,
   ne,
   not,
@@ -32,6 +29,7 @@ import {
   ternary,
   toInt,
 } from '../expr/expr';
+import { hasItemNamed, imageVersion, liveContainerImage } from './helpers';
 import { GoValue } from '../expr/go-semantics';
 import {
   BlockNode,

@@ -1,5 +1,6 @@
 /** The coderd image reference, and the Coder version it runs, shared by the Deployment, the labels and the upgrade rollout. */
-import { bound, concat, defaultTo, Expr, imageVersionLabel, lit, regexReplaceAll } from '../expr/expr';
+import { bound, concat, defaultTo, Expr, lit, regexReplaceAll } from '../expr/expr';
+import { imageVersionLabel } from './helpers';
 import { chart, valueRef } from '../values/refs';
 
 /** The tag as given, defaulting to `v<appVersion>` so that an install from git works as is. */

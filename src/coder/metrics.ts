@@ -8,7 +8,8 @@
 import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { and, empty, get, hasItemNamed, lit, ne, not } from '../expr/expr';
+import { and, empty, get, lit, ne, not } from '../expr/expr';
+import { hasItemNamed } from './helpers';
 import { Document, Guard, OptionalNode, ScalarNode } from '../tree/nodes';
 import { customObject, kubeObject, treeOf } from '../tree/kube-object';
 import { userEnvValues } from './conditions';

@@ -2,7 +2,8 @@
  * Volumes and mounts of the coderd pod: one per TLS Secret, one per CA certificate, then the
  * user's own. The names and paths are the official chart's.
  */
-import { bound, concat, concatLists, join, lit, missingFrom, namesOf, prefixEach } from '../expr/expr';
+import { bound, concat, concatLists, join, lit } from '../expr/expr';
+import { missingFrom, namesOf, prefixEach } from './helpers';
 import { k8s } from 'cdk8s-plus-28';
 import { Guard, MapListNode, ScalarNode, SpliceNode } from '../tree/nodes';
 import { Authored } from '../tree/kube-object';

@@ -1,5 +1,6 @@
 /** Refusals for workspace namespaces whose Roles would collide. */
-import { bound, concat, duplicatesOf, has, join, lit, namesOf } from '../expr/expr';
+import { bound, concat, has, join, lit } from '../expr/expr';
+import { duplicatesOf, namesOf } from './helpers';
 import { Guard } from '../tree/nodes';
 import { release, valueRef } from '../values/refs';
 

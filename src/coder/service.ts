@@ -2,23 +2,8 @@
 import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  and,
-  bound,
-  concat,
-  concatLists,
-  duplicatesOf,
-  empty,
-  Expr,
-  join,
-  lit,
-  missingFrom,
-  namesOf,
-  not,
-  omitEach,
-  stringsAt,
-  ternary,
-} from '../expr/expr';
+import { and, bound, concat, concatLists, empty, Expr, join, lit, not, ternary } from '../expr/expr';
+import { duplicatesOf, missingFrom, namesOf, omitEach, stringsAt } from './helpers';
 import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, SpliceNode } from '../tree/nodes';
 import { Authored, kubeObject, treeOf } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';

@@ -32,7 +32,7 @@ export interface EvalScope {
   readonly vars?: ReadonlyMap<string, GoValue>;
   /**
    * Helm's `lookup` of a live object. Without a cluster (`helm template`, a client-side dry run,
-   * `coder-chart render`) Helm's lookup finds nothing, which is what its absence means here.
+   * a render by a library) Helm's lookup finds nothing, which is what its absence means here.
    */
   readonly lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoValue;
   /**
@@ -151,8 +151,8 @@ export class Bound<T extends GoValue = GoValue> extends Expr<T> {
 /** `expr`, computed once per template file as `$name`. */
 export const bound = <T extends GoValue>(name: string, expr: Expr<T>): Expr<T> => new Bound(name, expr);
 
-/** The variable name for something about the list at a values path: coder.volumeMounts → volumeMount + suffix. */
-function listBindingName(list: Expr, suffix: string): string | undefined {
+/** The variable name for something about the list at a values path: a.volumeMounts → volumeMount + suffix. */
+export function listBindingName(list: Expr, suffix: string): string | undefined {
   if (!(list instanceof Ref) || list.root !== 'Values') return undefined;
   const last = list.path[list.path.length - 1].replace(/s$/, '');
   return `${last}${suffix}`;
@@ -357,7 +357,7 @@ export const ternary = <T extends GoValue>(whenTrue: Expr<T>, whenFalse: Expr<T>
     ([t, f]) => t.alwaysString() && f.alwaysString(),
   );
 
-function asString(value: GoValue, where: string): string {
+export function asString(value: GoValue, where: string): string {
   if (typeof value !== 'string') {
     throw new Error(`${where}: expected a string, got ${goKind(value)} ${JSON.stringify(value)}`);
   }
@@ -418,34 +418,6 @@ export const gt = (a: Expr<number>, b: Expr<number>): Expr<boolean> =>
     return xv > yv;
   });
 
-/**
- * The `name` of every item of a list of maps (an env list), as a list of strings.
- * Go has no map-over-list expression, so a helper template collects them as JSON.
- */
-export const namesOf = (list: Expr): Expr<GoValue[]> => {
-  const name = listBindingName(list, 'Names');
-  return name ? bound(name, new NamesOf(list)) : new NamesOf(list);
-};
-
-class NamesOf extends Expr<GoValue[]> {
-  public constructor(private readonly list: Expr) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const value = this.list.eval(scope);
-    if (value === null) return [];
-    if (!Array.isArray(value)) throw new Error(`range can't iterate over ${JSON.stringify(value)}`);
-    return value.map((item) => {
-      if (item === null) throw new Error('nil pointer evaluating interface {}.name');
-      if (!isMap(item)) throw new Error(`can't evaluate field name in type ${goKind(item)}`);
-      return 'name' in item ? item.name : null;
-    });
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(NAMES_HELPER)} ${this.list.toGo()}))`;
-  }
-}
-
 /** Sprig `has`: whether a list contains a value. */
 export const has = (needle: Expr, list: Expr<GoValue[]>): Expr<boolean> =>
   new Call<boolean>('has', [needle, list], (s, [n, l]) => {
@@ -453,31 +425,6 @@ export const has = (needle: Expr, list: Expr<GoValue[]>): Expr<boolean> =>
     const wanted = n.eval(s);
     return (items as GoValue[]).some((item) => deepEqual(item, wanted));
   });
-
-/** Whether a list of maps has an item whose `name` is `name`. */
-export const hasItemNamed = (list: Expr, name: string): Expr<boolean> => has(lit(name), namesOf(list));
-
-/** The values that occur more than once in a list of strings, each once, in first-repeat order. */
-export const duplicatesOf = (list: Expr<GoValue[]>): Expr<GoValue[]> => new DuplicatesOf(list);
-
-class DuplicatesOf extends Expr<GoValue[]> {
-  public constructor(private readonly list: Expr<GoValue[]>) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const seen = new Set<string>();
-    const repeated: string[] = [];
-    for (const item of this.list.eval(scope) ?? []) {
-      const key = asString(item, 'duplicatesOf');
-      if (seen.has(key) && !repeated.includes(key)) repeated.push(key);
-      seen.add(key);
-    }
-    return repeated;
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(DUPLICATES_HELPER)} ${this.list.toGo()}))`;
-  }
-}
 
 /** Sprig `omit`: a copy of a map without the given keys (nil is an error, as in Helm). */
 export const omit = (map: Expr, ...keys: string[]): Expr =>
@@ -597,75 +544,6 @@ export const concatLists = (...lists: Expr[]): Expr<GoValue[]> =>
     }),
   );
 
-/**
- * A list computed item by item from `list` and one string argument: in Go by a named helper
- * called with `(dict "items" <list> <argName> <arg>)`, here by `perItem` over the items.
- */
-class ListHelperCall extends Expr<GoValue[]> {
-  public constructor(
-    private readonly list: Expr,
-    private readonly helper: string,
-    private readonly argName: string,
-    private readonly arg: string,
-    private readonly perItems: (items: GoValue[]) => GoValue[],
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const items = this.list.eval(scope) ?? [];
-    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    return this.perItems(items);
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(this.helper)} (dict "items" ${this.list.toGo()} ${goString(this.argName)} ${goString(this.arg)})))`;
-  }
-}
-
-/** `prefix + item` for each string of a list, as a list. */
-export const prefixEach = (list: Expr, prefix: string): Expr<GoValue[]> =>
-  new ListHelperCall(list, PREFIX_EACH_HELPER, 'prefix', prefix, (items) =>
-    items.map((item) => `${prefix}${asString(item, 'prefixEach')}`),
-  );
-
-/** Each map of a list without `key`, as a list (Sprig `omit` on every item). */
-export const omitEach = (list: Expr, key: string): Expr<GoValue[]> =>
-  new ListHelperCall(list, OMIT_EACH_HELPER, 'key', key, (items) =>
-    items.map((item) => {
-      if (!isMap(item)) throw new Error(`error calling omit: expected a map, got ${goKind(item)}`);
-      return Object.fromEntries(Object.entries(item).filter(([name]) => name !== key));
-    }),
-  );
-
-/** The string values of `key` in the maps of a list, in order (items where it is not a string are skipped). */
-export const stringsAt = (list: Expr, key: string): Expr<GoValue[]> =>
-  new ListHelperCall(list, STRINGS_AT_HELPER, 'key', key, (items) =>
-    items.flatMap((item) => (isMap(item) && typeof item[key] === 'string' ? [item[key]] : [])),
-  );
-
-/** The strings of `list` that are not in `known`, each once. */
-export const missingFrom = (list: Expr<GoValue[]>, known: Expr<GoValue[]>): Expr<GoValue[]> =>
-  new MissingFrom(list, known);
-
-class MissingFrom extends Expr<GoValue[]> {
-  public constructor(
-    private readonly list: Expr<GoValue[]>,
-    private readonly known: Expr<GoValue[]>,
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): GoValue[] {
-    const known = this.known.eval(scope) ?? [];
-    const missing: GoValue[] = [];
-    for (const item of this.list.eval(scope) ?? []) {
-      if (!known.some((k) => deepEqual(k, item)) && !missing.some((m) => deepEqual(m, item))) missing.push(item);
-    }
-    return missing;
-  }
-  public toGo(): string {
-    return `(fromJsonArray (include ${goString(MISSING_FROM_HELPER)} (dict "items" ${this.list.toGo()} "known" ${this.known.toGo()})))`;
-  }
-}
-
 /** Sprig `join` of a list of strings. */
 export const join = (separator: string, list: Expr<GoValue[]>): Expr<string> =>
   new Call<string>('join', [lit(separator), list], (s, [sep, l]) =>
@@ -714,102 +592,6 @@ export const regexReplaceAll = (pattern: string, input: Expr<string>, replacemen
     true,
   );
 
-/** `prefix + item + suffix` for each string of a list, joined with `separator`. */
-export const joinEach = (list: Expr, prefix: string, suffix: string, separator: string): Expr<string> =>
-  new JoinEach(list, prefix, suffix, separator);
-
-class JoinEach extends Expr<string> {
-  public constructor(
-    private readonly list: Expr,
-    private readonly prefix: string,
-    private readonly suffix: string,
-    private readonly separator: string,
-  ) {
-    super();
-  }
-  /** `include` always returns a string. */
-  public override alwaysString(): boolean {
-    return true;
-  }
-  public eval(scope: EvalScope): string {
-    const items = this.list.eval(scope) ?? [];
-    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    return items.map((item) => `${this.prefix}${asString(item, 'joinEach')}${this.suffix}`).join(this.separator);
-  }
-  public toGo(): string {
-    const args = [
-      ['items', this.list.toGo()],
-      ['prefix', goString(this.prefix)],
-      ['suffix', goString(this.suffix)],
-      ['separator', goString(this.separator)],
-    ];
-    return `(include ${goString(JOIN_EACH_HELPER)} (dict${args.map(([k, v]) => ` ${goString(k)} ${v}`).join('')}))`;
-  }
-}
-
-/** The string `value` of each item of an env list, by name (items with `valueFrom` are left out). */
-export const envValues = (list: Expr): Expr<{ [name: string]: string }> => {
-  const name = listBindingName(list, 'Values');
-  return name ? bound(name, new EnvValues(list)) : new EnvValues(list);
-};
-
-class EnvValues extends Expr<{ [name: string]: string }> {
-  public constructor(private readonly list: Expr) {
-    super();
-  }
-  public eval(scope: EvalScope): { [name: string]: string } {
-    const items = this.list.eval(scope) ?? [];
-    if (!Array.isArray(items)) throw new Error(`range can't iterate over ${JSON.stringify(items)}`);
-    const out: { [name: string]: string } = {};
-    for (const item of items) {
-      if (isMap(item) && typeof item.value === 'string') out[asString(item.name, 'envValues')] = item.value;
-    }
-    return out;
-  }
-  public toGo(): string {
-    return `(fromJson (include ${goString(ENV_VALUES_HELPER)} ${this.list.toGo()}))`;
-  }
-}
-
-/**
- * The image of the container named `container` in the live Deployment `name` of `namespace`, or ""
- * when there is none: a first install, or a render without a cluster (Helm's `lookup` then finds
- * nothing).
- */
-export const liveContainerImage = (namespace: Expr<string>, name: string, container: string): Expr<string> =>
-  new LiveContainerImage(namespace, name, container);
-
-class LiveContainerImage extends Expr<string> {
-  public constructor(
-    private readonly namespace: Expr<string>,
-    private readonly name: string,
-    private readonly container: string,
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): string {
-    const namespace = asString(this.namespace.eval(scope), 'lookup');
-    const live = scope.lookup?.('apps/v1', 'Deployment', namespace, this.name) ?? {};
-    let containers: GoValue = live;
-    for (const key of ['spec', 'template', 'spec', 'containers'])
-      containers = isMap(containers) ? (containers[key] ?? null) : null;
-    if (!Array.isArray(containers)) return '';
-    let image = '';
-    for (const item of containers) {
-      if (isMap(item) && item.name === this.container && typeof item.image === 'string') image = item.image;
-    }
-    return image;
-  }
-  public toGo(): string {
-    const args = [
-      ['namespace', this.namespace.toGo()],
-      ['name', goString(this.name)],
-      ['container', goString(this.container)],
-    ];
-    return `(include ${goString(LIVE_IMAGE_HELPER)} (dict${args.map(([k, v]) => ` ${goString(k)} ${v}`).join('')}))`;
-  }
-}
-
 /**
  * Whether the cluster serves `versionOrKind` (`group/version` or `group/version/Kind`), as
  * `.Capabilities.APIVersions.Has` says: during `helm upgrade` what the API server lists, else
@@ -828,167 +610,3 @@ class ApiServed extends Expr<boolean> {
     return `($.Capabilities.APIVersions.Has ${goString(this.versionOrKind)})`;
   }
 }
-
-/**
- * The version an image reference runs: its tag without a leading `v` before a digit (a digest
- * after the tag is ignored); the digest when there is no tag; else the reference itself. The last
- * `:` starts a tag only when no `/` follows it (`host:5000/coder` names a port, not a tag).
- */
-export const imageVersion = (image: Expr<string>): Expr<string> =>
-  new HelperCall(IMAGE_VERSION_HELPER, image, versionOf);
-
-/** `version` as a Kubernetes label value: 63 characters at most, from `[A-Za-z0-9_.-]`, alphanumeric at both ends. */
-export const imageVersionLabel = (image: Expr<string>): Expr<string> =>
-  new HelperCall(IMAGE_VERSION_LABEL_HELPER, image, (reference) =>
-    versionOf(reference)
-      .replace(/[^A-Za-z0-9_.-]/g, '-')
-      .slice(0, 63)
-      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''),
-  );
-
-function versionOf(reference: string): string {
-  const withoutDigest = reference.replace(/@.*$/, '');
-  if (/:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(withoutDigest)) {
-    return withoutDigest.replace(/^.*:/, '').replace(/^v([0-9])/, '$1');
-  }
-  return reference.replace(/^[^@]*@/, '');
-}
-
-/** A named template of HELPER_TEMPLATES called on one string, `(include NAME x)`. */
-class HelperCall extends Expr<string> {
-  public constructor(
-    private readonly helper: string,
-    private readonly argument: Expr<string>,
-    private readonly compute: (value: string) => string,
-  ) {
-    super();
-  }
-  public eval(scope: EvalScope): string {
-    return this.compute(asString(this.argument.eval(scope), this.helper));
-  }
-  public toGo(): string {
-    return `(include ${goString(this.helper)} ${this.argument.toGo()})`;
-  }
-  public override alwaysString(): boolean {
-    return true;
-  }
-}
-
-export const NAMES_HELPER = 'coder-ha.names';
-export const JOIN_EACH_HELPER = 'coder-ha.joinEach';
-export const ENV_VALUES_HELPER = 'coder-ha.envValues';
-export const PREFIX_EACH_HELPER = 'coder-ha.prefixEach';
-export const MISSING_FROM_HELPER = 'coder-ha.missingFrom';
-export const OMIT_EACH_HELPER = 'coder-ha.omitEach';
-export const STRINGS_AT_HELPER = 'coder-ha.stringsAt';
-export const DUPLICATES_HELPER = 'coder-ha.duplicates';
-export const LIVE_IMAGE_HELPER = 'coder-ha.liveImage';
-export const IMAGE_VERSION_HELPER = 'coder-ha.imageVersion';
-export const IMAGE_VERSION_LABEL_HELPER = 'coder-ha.imageVersionLabel';
-
-/**
- * Named templates the expressions call through `include`. They are emitted into `_helpers.tpl`;
- * each receives its argument as `.`.
- */
-export const HELPER_TEMPLATES: Readonly<Record<string, string>> = {
-  [NAMES_HELPER]: [
-    '{{- /* The `name` of each item of the list given as `.`, as a JSON list. */ -}}',
-    '{{- $names := list -}}',
-    '{{- range . -}}',
-    '{{- $names = append $names .name -}}',
-    '{{- end -}}',
-    '{{- toJson $names -}}',
-  ].join('\n'),
-  [JOIN_EACH_HELPER]: [
-    '{{- /* prefix + item + suffix for each string in .items, joined with .separator. */ -}}',
-    '{{- $parts := list -}}',
-    '{{- range .items -}}',
-    '{{- $parts = append $parts (printf "%s%s%s" $.prefix . $.suffix) -}}',
-    '{{- end -}}',
-    '{{- join $.separator $parts -}}',
-  ].join('\n'),
-  [PREFIX_EACH_HELPER]: [
-    '{{- /* .prefix + item for each string in .items, as a JSON list. */ -}}',
-    '{{- $out := list -}}',
-    '{{- range .items -}}',
-    '{{- $out = append $out (printf "%s%s" $.prefix .) -}}',
-    '{{- end -}}',
-    '{{- toJson $out -}}',
-  ].join('\n'),
-  [OMIT_EACH_HELPER]: [
-    '{{- /* Each map of .items without the key .key, as a JSON list. */ -}}',
-    '{{- $out := list -}}',
-    '{{- range .items -}}',
-    '{{- $out = append $out (omit . $.key) -}}',
-    '{{- end -}}',
-    '{{- toJson $out -}}',
-  ].join('\n'),
-  [STRINGS_AT_HELPER]: [
-    '{{- /* The string values of .key in the maps of .items, in order, as a JSON list. */ -}}',
-    '{{- $out := list -}}',
-    '{{- range .items -}}',
-    '{{- $value := index . $.key -}}',
-    '{{- if kindIs "string" $value -}}',
-    '{{- $out = append $out $value -}}',
-    '{{- end -}}',
-    '{{- end -}}',
-    '{{- toJson $out -}}',
-  ].join('\n'),
-  [MISSING_FROM_HELPER]: [
-    '{{- /* The items of .items that are not in .known, each once, as a JSON list. */ -}}',
-    '{{- $out := list -}}',
-    '{{- range .items -}}',
-    '{{- if and (not (has . $.known)) (not (has . $out)) -}}',
-    '{{- $out = append $out . -}}',
-    '{{- end -}}',
-    '{{- end -}}',
-    '{{- toJson $out -}}',
-  ].join('\n'),
-  [ENV_VALUES_HELPER]: [
-    '{{- /* name -> value of each env item of `.` that has a literal value, as a JSON map. */ -}}',
-    '{{- $values := dict -}}',
-    '{{- range . -}}',
-    '{{- if kindIs "string" .value -}}',
-    '{{- $_ := set $values .name .value -}}',
-    '{{- end -}}',
-    '{{- end -}}',
-    '{{- toJson $values -}}',
-  ].join('\n'),
-  [LIVE_IMAGE_HELPER]: [
-    '{{- /* The image of container .container in the live Deployment .name of .namespace; "" without one. */ -}}',
-    '{{- $live := lookup "apps/v1" "Deployment" .namespace .name -}}',
-    '{{- $image := "" -}}',
-    '{{- range (dig "spec" "template" "spec" "containers" (list) $live) -}}',
-    '{{- if eq .name $.container -}}',
-    '{{- $image = .image -}}',
-    '{{- end -}}',
-    '{{- end -}}',
-    '{{- $image -}}',
-  ].join('\n'),
-  [IMAGE_VERSION_HELPER]: [
-    '{{- /* The version the image reference `.` runs: its tag without a leading v (a digest after it ignored); without a tag its digest; else `.`. */ -}}',
-    '{{- $reference := regexReplaceAll "@.*$" . "" -}}',
-    '{{- if regexMatch ":[A-Za-z0-9_][A-Za-z0-9_.-]*$" $reference -}}',
-    '{{- regexReplaceAll "^v([0-9])" (regexReplaceAll "^.*:" $reference "") "${1}" -}}',
-    '{{- else -}}',
-    '{{- regexReplaceAll "^[^@]*@" . "" -}}',
-    '{{- end -}}',
-  ].join('\n'),
-  [IMAGE_VERSION_LABEL_HELPER]: [
-    '{{- /* The version the image reference `.` runs, as a label value (63 characters of [A-Za-z0-9_.-], alphanumeric at both ends). */ -}}',
-    `{{- $version := regexReplaceAll "[^A-Za-z0-9_.-]" (include ${goString(IMAGE_VERSION_HELPER)} .) "-" -}}`,
-    '{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (trunc 63 $version) "" -}}',
-  ].join('\n'),
-  [DUPLICATES_HELPER]: [
-    '{{- /* The strings that occur more than once in the list given as `.`, as a JSON list. */ -}}',
-    '{{- $seen := dict -}}',
-    '{{- $repeated := list -}}',
-    '{{- range . -}}',
-    '{{- if and (hasKey $seen .) (not (has . $repeated)) -}}',
-    '{{- $repeated = append $repeated . -}}',
-    '{{- end -}}',
-    '{{- $_ := set $seen . true -}}',
-    '{{- end -}}',
-    '{{- toJson $repeated -}}',
-  ].join('\n'),
-};

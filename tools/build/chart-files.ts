@@ -6,7 +6,7 @@ import { chartTemplates, generatedBanner, namedTemplateDefinition } from '../../
 import { chartMetaText } from '../../src/chart-meta';
 import { chartSchemaRules, coderChartModel } from '../../src/coder/chart';
 import { notesTemplate } from '../../src/coder/notes';
-import { HELPER_TEMPLATES } from '../../src/expr/expr';
+import { helpers } from '../../src/coder/helpers';
 import { schemaWithAdvice } from '../../src/values/validate';
 import { ChartModel, namedTemplatesOf } from '../../src/tree/nodes';
 import { valuesReadme } from './values-readme';
@@ -36,10 +36,15 @@ function schemaJson(): string {
  */
 export function helpersTpl(model: ChartModel = coderChartModel()): string {
   const manifestParts = namedTemplatesOf(model).map(namedTemplateDefinition);
-  const defines = Object.entries(HELPER_TEMPLATES).map(
+  const defines = Object.entries(helpers.definitions()).map(
     ([name, body]) => `{{- define ${JSON.stringify(name)} -}}\n${body}\n{{- end -}}`,
   );
-  return [generatedBanner('src/coder/labels.ts and src/expr/expr.ts'), ...manifestParts, ...defines, ''].join('\n');
+  return [
+    generatedBanner('src/coder/labels.ts, src/coder/helpers.ts and src/expr/helpers.ts'),
+    ...manifestParts,
+    ...defines,
+    '',
+  ].join('\n');
 }
 
 const HELMIGNORE = [
