@@ -64,13 +64,15 @@ export class CoderAutoscaler extends Construct {
     },
   });
 
-  public document(): Document {
-    return {
-      file: 'horizontalpodautoscaler.yaml',
-      source: SOURCE,
-      cond: autoscaling('enable'),
-      tree: treeOf(this.autoscaler),
-    };
+  public documents(): Document[] {
+    return [
+      {
+        file: 'horizontalpodautoscaler.yaml',
+        source: SOURCE,
+        cond: autoscaling('enable'),
+        tree: treeOf(this.autoscaler),
+      },
+    ];
   }
 }
 

@@ -1,7 +1,8 @@
 /** The whole chart as one construct tree, and the model both back-ends consume. */
 import { SchemaRule } from '../values/validate';
 import { App, Chart } from 'cdk8s';
-import { ChartModel } from '../tree/nodes';
+import { IConstruct } from 'constructs';
+import { ChartModel, Document } from '../tree/nodes';
 import { conventionalOrder } from '../tree/key-order';
 import { treeApp } from '../tree/kube-object';
 import { valueRef } from '../values/refs';
@@ -24,43 +25,43 @@ import { CoderNetworkPolicy } from './network-policy';
 import { CoderServiceAccount } from './service-account';
 import { CoderRestartGuard } from './restart-guard';
 
+/** A construct of the chart: the template files it writes. */
+interface ChartPart {
+  documents(): Document[];
+}
+
+const isChartPart = (child: IConstruct): child is IConstruct & ChartPart =>
+  typeof (child as Partial<ChartPart>).documents === 'function';
+
+/**
+ * The chart's constructs, declared in install order: the construct tree is the list of parts, and
+ * `model()` walks it.
+ */
 export class CoderTemplateChart extends Chart {
-  private readonly serviceAccount = new CoderServiceAccount(this, 'ServiceAccount');
-  private readonly rbac = new WorkspaceRbac(this, 'WorkspaceRbac');
-  private readonly service = new CoderService(this, 'Service');
-  private readonly deployment = new CoderDeployment(this, 'Deployment');
-  private readonly ingress = new CoderIngress(this, 'Ingress');
-  private readonly gateway = new CoderGateway(this, 'Gateway');
-  private readonly disruptionBudget = new CoderDisruptionBudget(this, 'DisruptionBudget');
-  private readonly headlessService = new CoderHeadlessService(this, 'HeadlessService');
-  private readonly autoscaler = new CoderAutoscaler(this, 'Autoscaler');
-  private readonly metrics = new CoderMetrics(this, 'Metrics');
-  private readonly networkPolicy = new CoderNetworkPolicy(this, 'NetworkPolicy');
-  private readonly meshTest = new CoderMeshTest(this, 'MeshTest');
-  private readonly restartGuard = new CoderRestartGuard(this, 'RestartGuard');
+  private readonly ingress: CoderIngress;
+  private readonly gateway: CoderGateway;
 
   public constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
+    new CoderServiceAccount(this, 'ServiceAccount');
+    new WorkspaceRbac(this, 'WorkspaceRbac');
+    new CoderService(this, 'Service');
+    new CoderHeadlessService(this, 'HeadlessService');
+    new CoderDisruptionBudget(this, 'DisruptionBudget');
+    // Before the Deployment: the upgrade's rollout is never live without the guard.
+    new CoderRestartGuard(this, 'RestartGuard');
+    new CoderDeployment(this, 'Deployment');
+    new CoderAutoscaler(this, 'Autoscaler');
+    this.ingress = new CoderIngress(this, 'Ingress');
+    this.gateway = new CoderGateway(this, 'Gateway');
+    new CoderMetrics(this, 'Metrics');
+    new CoderNetworkPolicy(this, 'NetworkPolicy');
+    new CoderMeshTest(this, 'MeshTest');
   }
 
   /** Documents in install order, and the guards checked before any of them renders. */
   public model(): ChartModel {
-    const documents = [
-      this.serviceAccount.document(),
-      ...this.rbac.documents(),
-      this.service.document(),
-      this.headlessService.document(),
-      this.disruptionBudget.document(),
-      // Before the Deployment: the upgrade's rollout is never live without the guard.
-      ...this.restartGuard.documents(),
-      this.deployment.document(),
-      this.autoscaler.document(),
-      this.ingress.document(),
-      ...this.gateway.documents(),
-      ...this.metrics.documents(),
-      this.networkPolicy.document(),
-      this.meshTest.document(),
-    ];
+    const documents = this.node.children.filter(isChartPart).flatMap((part) => part.documents());
     return {
       documents: documents.map((doc) => ({ ...doc, tree: conventionalOrder(doc.tree) })),
       guards: [

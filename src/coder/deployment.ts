@@ -183,7 +183,7 @@ export class CoderDeployment extends Construct {
     },
   });
 
-  public document(): Document {
-    return { file: 'deployment.yaml', source: SOURCE, tree: treeOf(this.deployment) };
+  public documents(): Document[] {
+    return [{ file: 'deployment.yaml', source: SOURCE, tree: treeOf(this.deployment) }];
   }
 }

@@ -26,12 +26,14 @@ export class CoderDisruptionBudget extends Construct {
     },
   });
 
-  public document(): Document {
-    return {
-      file: 'poddisruptionbudget.yaml',
-      source: SOURCE,
-      cond: podDisruptionBudgetWanted(),
-      tree: treeOf(this.budget),
-    };
+  public documents(): Document[] {
+    return [
+      {
+        file: 'poddisruptionbudget.yaml',
+        source: SOURCE,
+        cond: podDisruptionBudgetWanted(),
+        tree: treeOf(this.budget),
+      },
+    ];
   }
 }

@@ -29,12 +29,14 @@ export class CoderHeadlessService extends Construct {
     },
   });
 
-  public document(): Document {
-    return {
-      file: 'service-headless.yaml',
-      source: SOURCE,
-      cond: valueRef('coder.headlessService.enable'),
-      tree: treeOf(this.service),
-    };
+  public documents(): Document[] {
+    return [
+      {
+        file: 'service-headless.yaml',
+        source: SOURCE,
+        cond: valueRef('coder.headlessService.enable'),
+        tree: treeOf(this.service),
+      },
+    ];
   }
 }

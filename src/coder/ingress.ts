@@ -70,8 +70,8 @@ export class CoderIngress extends Construct {
     },
   });
 
-  public document(): Document {
-    return { file: 'ingress.yaml', source: SOURCE, cond: ingress('enable'), tree: treeOf(this.ingress) };
+  public documents(): Document[] {
+    return [{ file: 'ingress.yaml', source: SOURCE, cond: ingress('enable'), tree: treeOf(this.ingress) }];
   }
 
   public guards(): Guard[] {

@@ -126,7 +126,7 @@ export class CoderMeshTest extends Construct {
     },
   });
 
-  public document(): Document {
-    return { file: 'tests/test-mesh.yaml', source: SOURCE, cond: meshTestWanted(), tree: treeOf(this.pod) };
+  public documents(): Document[] {
+    return [{ file: 'tests/test-mesh.yaml', source: SOURCE, cond: meshTestWanted(), tree: treeOf(this.pod) }];
   }
 }

@@ -63,7 +63,7 @@ export class CoderNetworkPolicy extends Construct {
     },
   });
 
-  public document(): Document {
-    return { file: 'networkpolicy.yaml', source: SOURCE, cond: policy('enable'), tree: treeOf(this.policy) };
+  public documents(): Document[] {
+    return [{ file: 'networkpolicy.yaml', source: SOURCE, cond: policy('enable'), tree: treeOf(this.policy) }];
   }
 }

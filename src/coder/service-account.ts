@@ -22,12 +22,14 @@ export class CoderServiceAccount extends Construct {
     },
   });
 
-  public document(): Document {
-    return {
-      file: 'serviceaccount.yaml',
-      source: SOURCE,
-      cond: not(valueRef('coder.serviceAccount.disableCreate')),
-      tree: treeOf(this.account),
-    };
+  public documents(): Document[] {
+    return [
+      {
+        file: 'serviceaccount.yaml',
+        source: SOURCE,
+        cond: not(valueRef('coder.serviceAccount.disableCreate')),
+        tree: treeOf(this.account),
+      },
+    ];
   }
 }

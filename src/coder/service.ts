@@ -113,7 +113,9 @@ export class CoderService extends Construct {
     },
   });
 
-  public document(): Document {
-    return { file: 'service.yaml', source: SOURCE, cond: valueRef('coder.service.enable'), tree: treeOf(this.service) };
+  public documents(): Document[] {
+    return [
+      { file: 'service.yaml', source: SOURCE, cond: valueRef('coder.service.enable'), tree: treeOf(this.service) },
+    ];
   }
 }
