@@ -24,138 +24,166 @@ import { layoutTemplate, MAX_LINE } from './go-layout';
 import { foldedQuoted, keyText, literalBlock, scalarText, TextMode } from '../tree/yaml-text';
 
 const spaces = (n: number): string => ' '.repeat(n);
-/** A scalar: `quote` for a value that is always a string (as the official chart writes them), else `toJson`. */
-const json = (expr: Expr): string =>
-  expr.alwaysString() ? `{{ ${pipelineOf(expr)} | quote }}` : `{{ toJson ${expr.toGo()} }}`;
 const yamlBlock = (operand: string, indent: number): string => `{{ toYaml ${operand} | nindent ${indent} }}`;
 
-function wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
-  if (cond === true) return body;
-  return [`${spaces(indent)}{{- if ${pipelineOf(cond)} }}`, ...body, `${spaces(indent)}{{- end }}`];
-}
+/**
+ * Writes trees as YAML lines: Go-template text (`template`), where expressions read the file's
+ * bindings when it has them, or plain YAML of literal values (`plain`).
+ */
+class Writer {
+  public constructor(
+    private readonly mode: TextMode,
+    private readonly bindings?: TemplateBindings,
+  ) {}
 
-/** Lines that write a values map or list, when not empty, as YAML at `indent`. */
-function withYamlLines(expr: Expr, indent: number): string[] {
-  const pad = spaces(indent);
-  return [`${pad}{{- with ${pipelineOf(expr)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
-}
+  /** An expression as an operand, reading the file's bindings. */
+  public go(expr: Expr): string {
+    return expr.toGo(this.bindings);
+  }
 
-/** Lines for `key: value` at `indent`, for each kind of node that may be a key's value. */
-function valueVisitor(key: string, indent: number, mode: TextMode): VisitorAt<'value', string[]> {
-  const pad = spaces(indent);
-  const k = keyText(key, mode);
-  return {
-    scalar: (node) => [`${pad}${k}: ${json(node.expr)}`],
-    block: (node) => [`${pad}${k}:${yamlBlock(node.expr.toGo(), indent + 2)}`],
-    optional: (node) => [
-      ...(node.comment ? [`${pad}{{- /* ${node.comment} */}}`] : []),
-      ...wrapIf(node.cond, indent, emitEntry(key, node.value, indent, mode)),
-    ],
-    choice: (node) => {
-      // A choice whose else branch is another choice reads as `else if`.
-      const lines = [`${pad}{{- if ${pipelineOf(node.cond)} }}`, ...emitEntry(key, node.whenTrue, indent, mode)];
-      let rest: Tree = node.whenFalse;
-      while (rest instanceof ChoiceNode) {
-        lines.push(`${pad}{{- else if ${pipelineOf(rest.cond)} }}`, ...emitEntry(key, rest.whenTrue, indent, mode));
-        rest = rest.whenFalse;
-      }
-      return [...lines, `${pad}{{- else }}`, ...emitEntry(key, rest, indent, mode), `${pad}{{- end }}`];
-    },
-    with: (node) => [
-      `${pad}{{- with ${pipelineOf(node.expr)} }}`,
-      `${pad}${k}:${yamlBlock('.', indent + 2)}`,
+  public pipeline(expr: Expr): string {
+    return pipelineOf(expr, this.bindings);
+  }
+
+  /** A scalar: `quote` for a value that is always a string (as the official chart writes them), else `toJson`. */
+  private json(expr: Expr): string {
+    return expr.alwaysString() ? `{{ ${this.pipeline(expr)} | quote }}` : `{{ toJson ${this.go(expr)} }}`;
+  }
+
+  public wrapIf(cond: Expr | true, indent: number, body: string[]): string[] {
+    if (cond === true) return body;
+    return [`${spaces(indent)}{{- if ${this.pipeline(cond)} }}`, ...body, `${spaces(indent)}{{- end }}`];
+  }
+
+  /** Lines that write a values map or list, when not empty, as YAML at `indent`. */
+  private withYamlLines(expr: Expr, indent: number): string[] {
+    const pad = spaces(indent);
+    return [
+      `${pad}{{- with ${this.pipeline(expr)} }}`,
+      `${pad}{{- toYaml . | nindent ${indent} }}`,
       `${pad}{{- end }}`,
-    ],
-  };
-}
-
-/** Lines for entries a node adds to a map at `indent`, without a key of its own. */
-function entriesVisitor(indent: number): VisitorAt<'entries', string[]> {
-  const pad = spaces(indent);
-  return {
-    spread: (node) => withYamlLines(node.expr, indent),
-    // At column 0 (inside another named template) the line's own newline ends the entries.
-    include: (node) =>
-      indent === 0
-        ? [`{{ include ${goString(node.template.name)} $ }}`]
-        : [`${pad}{{- include ${goString(node.template.name)} $ | nindent ${indent} }}`],
-  };
-}
-
-function emitEntry(key: string, value: Tree, indent: number, mode: TextMode): string[] {
-  const pad = spaces(indent);
-  const k = keyText(key, mode);
-  if (isNode(value)) {
-    const position = positionInMap(key);
-    return position === 'entries'
-      ? visitAt(position, value, entriesVisitor(indent), key)
-      : visitAt(position, value, valueVisitor(key, indent, mode), key);
+    ];
   }
-  if (Array.isArray(value)) {
-    if (value.length === 0) return [`${pad}${k}: []`];
-    return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitItems(value, indent + 2, mode)]);
+
+  /** Lines for `key: value` at `indent`, for each kind of node that may be a key's value. */
+  private valueVisitor(key: string, indent: number): VisitorAt<'value', string[]> {
+    const pad = spaces(indent);
+    const k = keyText(key, this.mode);
+    return {
+      scalar: (node) => [`${pad}${k}: ${this.json(node.expr)}`],
+      block: (node) => [`${pad}${k}:${yamlBlock(this.go(node.expr), indent + 2)}`],
+      optional: (node) => [
+        ...(node.comment ? [`${pad}{{- /* ${node.comment} */}}`] : []),
+        ...this.wrapIf(node.cond, indent, this.entry(key, node.value, indent)),
+      ],
+      choice: (node) => {
+        // A choice whose else branch is another choice reads as `else if`.
+        const lines = [`${pad}{{- if ${this.pipeline(node.cond)} }}`, ...this.entry(key, node.whenTrue, indent)];
+        let rest: Tree = node.whenFalse;
+        while (rest instanceof ChoiceNode) {
+          lines.push(`${pad}{{- else if ${this.pipeline(rest.cond)} }}`, ...this.entry(key, rest.whenTrue, indent));
+          rest = rest.whenFalse;
+        }
+        return [...lines, `${pad}{{- else }}`, ...this.entry(key, rest, indent), `${pad}{{- end }}`];
+      },
+      with: (node) => [
+        `${pad}{{- with ${this.pipeline(node.expr)} }}`,
+        `${pad}${k}:${yamlBlock('.', indent + 2)}`,
+        `${pad}{{- end }}`,
+      ],
+    };
   }
-  if (isTreeMap(value)) {
-    if (Object.keys(value).length === 0) return [`${pad}${k}: {}`];
-    // A map made of nothing but a map from values is that map, present when it is not empty.
-    const only = Object.entries(value);
-    if (only.length === 1 && only[0][1] instanceof SpreadNode) {
-      return valueVisitor(key, indent, mode).with(new WithNode(only[0][1].expr));
+
+  /** Lines for entries a node adds to a map at `indent`, without a key of its own. */
+  private entriesVisitor(indent: number): VisitorAt<'entries', string[]> {
+    const pad = spaces(indent);
+    return {
+      spread: (node) => this.withYamlLines(node.expr, indent),
+      // At column 0 (inside another named template) the line's own newline ends the entries.
+      include: (node) =>
+        indent === 0
+          ? [`{{ include ${goString(node.template.name)} $ }}`]
+          : [`${pad}{{- include ${goString(node.template.name)} $ | nindent ${indent} }}`],
+    };
+  }
+
+  private entry(key: string, value: Tree, indent: number): string[] {
+    const pad = spaces(indent);
+    const k = keyText(key, this.mode);
+    if (isNode(value)) {
+      const position = positionInMap(key);
+      return position === 'entries'
+        ? visitAt(position, value, this.entriesVisitor(indent), key)
+        : visitAt(position, value, this.valueVisitor(key, indent), key);
     }
-    return wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...emitMap(value, indent + 2, mode)]);
+    if (Array.isArray(value)) {
+      if (value.length === 0) return [`${pad}${k}: []`];
+      return this.wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...this.items(value, indent + 2)]);
+    }
+    if (isTreeMap(value)) {
+      if (Object.keys(value).length === 0) return [`${pad}${k}: {}`];
+      // A map made of nothing but a map from values is that map, present when it is not empty.
+      const only = Object.entries(value);
+      if (only.length === 1 && only[0][1] instanceof SpreadNode) {
+        return this.valueVisitor(key, indent).with(new WithNode(only[0][1].expr));
+      }
+      return this.wrapIf(presenceCondition(value), indent, [`${pad}${k}:`, ...this.map(value, indent + 2)]);
+    }
+    return this.literal(value, `${pad}${k}: `, indent);
   }
-  const block = typeof value === 'string' ? literalBlock(value, indent + 2, mode) : undefined;
-  if (block) return [`${pad}${k}: ${block.header}`, ...block.lines];
-  const folded =
-    typeof value === 'string' ? foldedQuoted(value, `${pad}${k}: `, indent + 2, MAX_LINE, mode) : undefined;
-  return folded ?? [`${pad}${k}: ${scalarText(value, mode)}`];
-}
 
-function emitMap(map: TreeMap, indent: number, mode: TextMode): string[] {
-  return Object.entries(map).flatMap(([key, value]) => emitEntry(key, value, indent, mode));
-}
-
-/** Lines for one list item at `indent`, for each kind of node that may be an item. */
-function itemVisitor(indent: number, mode: TextMode): VisitorAt<'item', string[]> {
-  const pad = spaces(indent);
-  return {
-    scalar: (node) => [`${pad}- ${json(node.expr)}`],
-    block: (node) => [`${pad}-${yamlBlock(node.expr.toGo(), indent + 2)}`],
-    optionalItem: (node) => wrapIf(node.cond, indent, emitItem(node.item, indent, mode)),
-    splice: (node) => withYamlLines(node.list, indent),
-    mapList: (node) => [
-      `${pad}{{- range ${node.variable.toGo()} := ${node.list.toGo()} }}`,
-      ...emitItem(node.item, indent, mode),
-      `${pad}{{- end }}`,
-    ],
-  };
-}
-
-function emitItems(items: Tree[], indent: number, mode: TextMode): string[] {
-  return items.flatMap((item) => emitItem(item, indent, mode));
-}
-
-function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
-  const pad = spaces(indent);
-  if (isNode(item)) return visitAt('item', item, itemVisitor(indent, mode), 'a list');
-  if (Array.isArray(item)) {
-    if (item.length === 0) return [`${pad}- []`];
-    if (presenceCondition(item) !== true) throw new Error('a list item that is a list must always have content');
-    return [`${pad}-`, ...emitItems(item, indent + 2, mode)];
+  /** A literal scalar after `prefix`: a literal block, a folded string when long, else one line. */
+  private literal(value: null | boolean | number | string, prefix: string, indent: number): string[] {
+    if (typeof value !== 'string') return [`${prefix}${scalarText(value, this.mode)}`];
+    const block = literalBlock(value, indent + 2, this.mode);
+    if (block) return [`${prefix}${block.header}`, ...block.lines];
+    const folded = foldedQuoted(value, prefix, indent + 2, MAX_LINE, this.mode);
+    return folded ?? [`${prefix}${scalarText(value, this.mode)}`];
   }
-  if (isTreeMap(item)) {
-    if (Object.keys(item).length === 0) return [`${pad}- {}`];
-    if (presenceCondition(item) !== true) throw new Error('a list item that is a map must always have an entry');
-    const lines = emitMap(item, indent + 2, mode);
-    // Put the first entry on the dash line when it is plain text (not a template action).
-    if (!lines[0].trimStart().startsWith('{{')) lines[0] = `${pad}- ${lines[0].slice(indent + 2)}`;
-    else lines.unshift(`${pad}-`);
-    return lines;
+
+  public map(map: TreeMap, indent: number): string[] {
+    return Object.entries(map).flatMap(([key, value]) => this.entry(key, value, indent));
   }
-  const block = typeof item === 'string' ? literalBlock(item, indent + 2, mode) : undefined;
-  if (block) return [`${pad}- ${block.header}`, ...block.lines];
-  const folded = typeof item === 'string' ? foldedQuoted(item, `${pad}- `, indent + 2, MAX_LINE, mode) : undefined;
-  return folded ?? [`${pad}- ${scalarText(item, mode)}`];
+
+  /** Lines for one list item at `indent`, for each kind of node that may be an item. */
+  private itemVisitor(indent: number): VisitorAt<'item', string[]> {
+    const pad = spaces(indent);
+    return {
+      scalar: (node) => [`${pad}- ${this.json(node.expr)}`],
+      block: (node) => [`${pad}-${yamlBlock(this.go(node.expr), indent + 2)}`],
+      optionalItem: (node) => this.wrapIf(node.cond, indent, this.item(node.item, indent)),
+      splice: (node) => this.withYamlLines(node.list, indent),
+      mapList: (node) => [
+        `${pad}{{- range ${this.go(node.variable)} := ${this.go(node.list)} }}`,
+        ...this.item(node.item, indent),
+        `${pad}{{- end }}`,
+      ],
+    };
+  }
+
+  private items(items: Tree[], indent: number): string[] {
+    return items.flatMap((item) => this.item(item, indent));
+  }
+
+  private item(item: Tree, indent: number): string[] {
+    const pad = spaces(indent);
+    if (isNode(item)) return visitAt('item', item, this.itemVisitor(indent), 'a list');
+    if (Array.isArray(item)) {
+      if (item.length === 0) return [`${pad}- []`];
+      if (presenceCondition(item) !== true) throw new Error('a list item that is a list must always have content');
+      return [`${pad}-`, ...this.items(item, indent + 2)];
+    }
+    if (isTreeMap(item)) {
+      if (Object.keys(item).length === 0) return [`${pad}- {}`];
+      if (presenceCondition(item) !== true) throw new Error('a list item that is a map must always have an entry');
+      const lines = this.map(item, indent + 2);
+      // Put the first entry on the dash line when it is plain text (not a template action).
+      if (!lines[0].trimStart().startsWith('{{')) lines[0] = `${pad}- ${lines[0].slice(indent + 2)}`;
+      else lines.unshift(`${pad}-`);
+      return lines;
+    }
+    return this.literal(item, `${pad}- `, indent);
+  }
 }
 
 /**
@@ -163,7 +191,7 @@ function emitItem(item: Tree, indent: number, mode: TextMode): string[] {
  * templates so that YAML 1.1 readers (kubectl, Helm) read back the same values.
  */
 export function plainYaml(value: TreeMap): string {
-  return `${emitMap(value, 0, 'plain').join('\n')}\n`;
+  return `${new Writer('plain').map(value, 0).join('\n')}\n`;
 }
 
 /** `{{- define NAME -}}` of a named template, its entries written at column 0 (`include` indents them). */
@@ -172,7 +200,7 @@ export function namedTemplateDefinition(template: NamedTemplate): string {
     [
       `{{- /* ${template.comment} */}}`,
       `{{- define ${goString(template.name)} -}}`,
-      ...emitMap(template.body, 0, 'template'),
+      ...new Writer('template').map(template.body, 0),
       '{{- end }}',
     ].join('\n'),
   );
@@ -190,11 +218,12 @@ export interface TemplateFile {
 }
 
 function documentFile(doc: Document, source: string): TemplateFile {
-  const { written, lines, bound } = TemplateBindings.collect(() => {
-    const body = emitMap(doc.tree, 0, 'template');
-    if (!doc.each) return doc.cond ? wrapIf(doc.cond, 0, body) : body;
-    const perItem = wrapIf(doc.cond ?? true, 0, ['---', ...body]);
-    return [`{{- range ${doc.each.variable.toGo()} := ${doc.each.list.toGo()} }}`, ...perItem, '{{- end }}'];
+  const { written, lines, bound } = TemplateBindings.collect((bindings) => {
+    const writer = new Writer('template', bindings);
+    const body = writer.map(doc.tree, 0);
+    if (!doc.each) return doc.cond ? writer.wrapIf(doc.cond, 0, body) : body;
+    const perItem = writer.wrapIf(doc.cond ?? true, 0, ['---', ...body]);
+    return [`{{- range ${writer.go(doc.each.variable)} := ${writer.go(doc.each.list)} }}`, ...perItem, '{{- end }}'];
   });
   return { text: layoutTemplate([generatedBanner(source), ...bindingLines(lines), ...written, ''].join('\n')), bound };
 }
@@ -210,10 +239,10 @@ function bindingLines(bindings: readonly string[]): string[] {
 }
 
 function guardsFile(guards: readonly Guard[], source: string): TemplateFile {
-  const { written, lines, bound } = TemplateBindings.collect(() =>
+  const { written, lines, bound } = TemplateBindings.collect((bindings) =>
     guards.flatMap((guard) => [
-      `{{- if ${pipelineOf(guard.when)} }}`,
-      `{{- fail ${guard.message.toGo()} }}`,
+      `{{- if ${pipelineOf(guard.when, bindings)} }}`,
+      `{{- fail ${guard.message.toGo(bindings)} }}`,
       '{{- end }}',
     ]),
   );

@@ -26,12 +26,19 @@ import { restartGuardWanted } from './restart-guard';
 import { meshTestWanted } from './mesh-test';
 import { METRICS_SERVICE_NAME, metricsWanted, serviceMonitorWanted } from './metrics';
 
-const when = (cond: Expr): string => `{{- if ${pipelineOf(cond)} }}`;
-const orElseWhen = (cond: Expr): string => `{{- else if ${pipelineOf(cond)} }}`;
-/** A value written into the text. */
-const show = (expr: Expr): string => `{{ ${pipelineOf(expr)} }}`;
-const inline = (cond: Expr, text: string, otherwise = ''): string =>
-  `{{ if ${pipelineOf(cond)} }}${text}${otherwise ? `{{ else }}${otherwise}` : ''}{{ end }}`;
+/** The notes' ways of writing an expression, reading the values computed once at their top. */
+function notesWriter(bindings: TemplateBindings) {
+  const pipeline = (expr: Expr): string => pipelineOf(expr, bindings);
+  return {
+    pipeline,
+    when: (cond: Expr): string => `{{- if ${pipeline(cond)} }}`,
+    orElseWhen: (cond: Expr): string => `{{- else if ${pipeline(cond)} }}`,
+    /** A value written into the text. */
+    show: (expr: Expr): string => `{{ ${pipeline(expr)} }}`,
+    inline: (cond: Expr, text: string, otherwise = ''): string =>
+      `{{ if ${pipeline(cond)} }}${text}${otherwise ? `{{ else }}${otherwise}` : ''}{{ end }}`,
+  };
+}
 
 export function notesTemplate(): string {
   const { written, lines } = TemplateBindings.collect(notesText);
@@ -39,7 +46,8 @@ export function notesTemplate(): string {
   return layoutTemplate([...bindings, written].join('\n'));
 }
 
-function notesText(): string {
+function notesText(bindings: TemplateBindings): string {
+  const { pipeline, when, orElseWhen, show, inline } = notesWriter(bindings);
   const userAffinity = not(empty(valueRef('coder.affinity')));
   const userSpread = not(empty(valueRef('coder.topologySpreadConstraints')));
   const namespace = show(release.namespace);
@@ -65,14 +73,14 @@ function notesText(): string {
     '{{- end }}',
     '',
     // One line of output, written over several: `-}}` and `{{-` trim the line breaks in between.
-    `Replicas: {{ if ${pipelineOf(autoscalingOn())} -}}`,
+    `Replicas: {{ if ${pipeline(autoscalingOn())} -}}`,
     `${show(valueRef('coder.autoscaling.minReplicas'))} to ${show(valueRef('coder.autoscaling.maxReplicas'))}, set by the HorizontalPodAutoscaler`,
     '{{- else -}}',
     show(valueRef('coder.replicaCount')),
     '{{- end }}',
     when(isHighlyAvailable()),
     '  High availability: the replicas form one cluster through the shared Postgres.',
-    `{{- else if eq ${plannedReplicas().toGo()} 0 }}`,
+    `{{- else if eq ${plannedReplicas().toGo(bindings)} 0 }}`,
     '  Scaled to zero: no coderd runs. Raise coder.replicaCount to start Coder again.',
     '{{- else }}',
     '  Single replica. To run highly available, point CODER_PG_CONNECTION_URL at an external Postgres,',

@@ -51,8 +51,11 @@ export function withVar(scope: EvalScope, name: string, value: GoValue): EvalSco
 export abstract class Expr<T extends GoValue = GoValue> {
   /** TypeScript reading: the value Helm would compute. */
   public abstract eval(scope: EvalScope): T;
-  /** Go-template reading: an operand usable as a function argument. */
-  public abstract toGo(): string;
+  /**
+   * Go-template reading: an operand usable as a function argument. Inside a template file that
+   * computes values once at its top, `bindings` collects them and bound values read their variable.
+   */
+  public abstract toGo(bindings?: TemplateBindings): string;
   /**
    * Whether the value is a Go string whatever the values are (never nil, never a number), so a
    * template may write it with `quote` rather than `toJson`: the YAML reads the same.
@@ -71,34 +74,27 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class TemplateBindings {
   private readonly bound = new Map<string, { go: string; line: string; expr: Bound }>();
-  private static current: TemplateBindings | undefined;
 
   /**
-   * Runs `write` with these bindings collecting; returns what it wrote, the binding lines and the
-   * bound expressions (which the top of the file evaluates, whatever surrounds their uses).
+   * Runs `write` with new bindings, which it passes to every `toGo` of the file; returns what it
+   * wrote, the binding lines and the bound expressions (which the top of the file evaluates,
+   * whatever surrounds their uses).
    */
-  public static collect<R>(write: () => R): { written: R; lines: string[]; bound: Bound[] } {
-    const outer = TemplateBindings.current;
+  public static collect<R>(write: (bindings: TemplateBindings) => R): { written: R; lines: string[]; bound: Bound[] } {
     const bindings = new TemplateBindings();
-    TemplateBindings.current = bindings;
-    try {
-      const written = write();
-      const all = [...bindings.bound.values()];
-      return { written, lines: all.map((binding) => binding.line), bound: all.map((binding) => binding.expr) };
-    } finally {
-      TemplateBindings.current = outer;
-    }
+    const written = write(bindings);
+    const all = [...bindings.bound.values()];
+    return { written, lines: all.map((binding) => binding.line), bound: all.map((binding) => binding.expr) };
   }
 
-  public static reference(bound: Bound): string {
-    const bindings = TemplateBindings.current;
-    if (!bindings) return bound.inner.toGo();
-    const known = bindings.bound.get(bound.name);
+  /** The variable that holds `bound` in this file, declared at its first use. */
+  public reference(bound: Bound): string {
+    const known = this.bound.get(bound.name);
     // Its own expression first: a binding that uses another comes after it.
-    const go = known?.go ?? bound.inner.toGo();
+    const go = known?.go ?? bound.inner.toGo(this);
     if (known && known.go !== go) throw new Error(`two expressions want the template variable $${bound.name}`);
     if (!known) {
-      bindings.bound.set(bound.name, { go, line: `{{- $${bound.name} := ${withoutOuterParens(go)} }}`, expr: bound });
+      this.bound.set(bound.name, { go, line: `{{- $${bound.name} := ${withoutOuterParens(go)} }}`, expr: bound });
     }
     return `$${bound.name}`;
   }
@@ -122,7 +118,7 @@ export function withoutOuterParens(go: string): string {
 }
 
 /** An expression as the pipeline of an action (`if and a b`, not `if (and a b)`). */
-export const pipelineOf = (expr: Expr): string => withoutOuterParens(expr.toGo());
+export const pipelineOf = (expr: Expr, bindings?: TemplateBindings): string => withoutOuterParens(expr.toGo(bindings));
 
 /**
  * A value computed once per template file under a readable name (`$envNames`), wherever the file
@@ -140,8 +136,8 @@ export class Bound<T extends GoValue = GoValue> extends Expr<T> {
   public eval(scope: EvalScope): T {
     return this.inner.eval(scope);
   }
-  public toGo(): string {
-    return TemplateBindings.reference(this);
+  public toGo(bindings?: TemplateBindings): string {
+    return bindings ? bindings.reference(this) : this.inner.toGo();
   }
   public override alwaysString(): boolean {
     return this.inner.alwaysString();
@@ -281,8 +277,8 @@ class Call<T extends GoValue> extends Expr<T> {
   public eval(scope: EvalScope): T {
     return this.impl(scope, this.args);
   }
-  public toGo(): string {
-    return `(${this.fn}${this.args.map((a) => ` ${a.toGo()}`).join('')})`;
+  public toGo(bindings?: TemplateBindings): string {
+    return `(${this.fn}${this.args.map((a) => ` ${a.toGo(bindings)}`).join('')})`;
   }
 }
 
@@ -386,13 +382,13 @@ class Concat extends Expr<string> {
       })
       .join('');
   }
-  public toGo(): string {
+  public toGo(bindings?: TemplateBindings): string {
     const literal = (part: Expr<string>): string | undefined =>
       part instanceof Lit && typeof part.value === 'string' ? part.value : undefined;
     const format = this.parts.map((part) => literal(part)?.replaceAll('%', '%%') ?? '%s').join('');
     const operands = this.parts.filter((part) => literal(part) === undefined);
     if (operands.length === 0) return goString(this.parts.map(literal).join(''));
-    return `(printf ${goString(format)}${operands.map((part) => ` ${part.toGo()}`).join('')})`;
+    return `(printf ${goString(format)}${operands.map((part) => ` ${part.toGo(bindings)}`).join('')})`;
   }
 }
 

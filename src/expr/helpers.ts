@@ -5,7 +5,7 @@
  * their Go source and how the concrete back-end computes the same value; the chart writes every
  * definition into `_helpers.tpl` (`definitions()`).
  */
-import { asString, bound, EvalScope, Expr, goString, has, listBindingName, lit } from './expr';
+import { asString, bound, EvalScope, Expr, goString, has, listBindingName, lit, TemplateBindings } from './expr';
 import { deepEqual, goKind, GoValue, isMap } from './go-semantics';
 
 /** How Go reads what a helper writes: `include` returns text, which JSON carries back to a value. */
@@ -33,8 +33,8 @@ class HelperCall<T extends GoValue> extends Expr<T> {
   public eval(scope: EvalScope): T {
     return this.compute(this.argument.eval(scope), scope);
   }
-  public toGo(): string {
-    return reading(this.result, `(include ${goString(this.helper)} ${this.argument.toGo()})`);
+  public toGo(bindings?: TemplateBindings): string {
+    return reading(this.result, `(include ${goString(this.helper)} ${this.argument.toGo(bindings)})`);
   }
   public override alwaysString(): boolean {
     return this.result === 'text';
@@ -55,8 +55,8 @@ class DictHelperCall<T extends GoValue> extends Expr<T> {
     const values = Object.fromEntries(Object.entries(this.args).map(([k, v]) => [k, v.eval(scope)]));
     return this.compute(values, scope);
   }
-  public toGo(): string {
-    const args = Object.entries(this.args).map(([k, v]) => ` ${goString(k)} ${v.toGo()}`);
+  public toGo(bindings?: TemplateBindings): string {
+    const args = Object.entries(this.args).map(([k, v]) => ` ${goString(k)} ${v.toGo(bindings)}`);
     return reading(this.result, `(include ${goString(this.helper)} (dict${args.join('')}))`);
   }
   public override alwaysString(): boolean {

@@ -25,7 +25,7 @@ import {
 import { observedTable } from './observed-doc';
 import { CHART_DIR } from './paths';
 import { CODER_VERSION } from './real-coder/coderd-build';
-import { officialChartDir } from './real-coder/official-chart';
+import { officialChartDir } from '../../tools/official/official-chart';
 import { imageOf, isDeleting, isReady, nodeOf, ObjectWatch, PodState, PodWatch } from './watch';
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];

@@ -19,7 +19,7 @@ import { CHART_DIR } from './paths';
 import { CoderClient } from './real-coder/coder-api';
 import { CODER_VERSION } from './real-coder/coderd-build';
 import { LoadGenerator, LoadReport } from './real-coder/load';
-import { officialChartDir } from './real-coder/official-chart';
+import { officialChartDir } from '../../tools/official/official-chart';
 import { RealCluster } from './real-coder/real-cluster';
 import { ServiceProxy } from './real-coder/service-proxy';
 import {

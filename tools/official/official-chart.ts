@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../../src/paths';
+import { PACKAGE_ROOT } from '../../src/paths';
 
 /**
  * Where Go keeps the coder module of `version`, downloading it when the cache lacks it. (`go list
