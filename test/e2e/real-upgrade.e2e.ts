@@ -107,8 +107,10 @@ describe.each([
   ['ours', 4, 'minimalDowntime'],
   ['ours', 3, 'cutover'],
   ['ours', 4, 'cutover'],
+  ['ours', 3, 'rolling'],
   ['ours', 4, 'rolling'],
   ['official', 3, 'scale to one (official)'],
+  ['official', 4, 'scale to one (official)'],
 ] as ['ours' | 'official', HelmMajor, Mode][])('%s chart, Helm %i, %s', (variant, major, mode) => {
   const namespace = `up-${variant}-h${major}-${{ minimalDowntime: 'min', cutover: 'cut', rolling: 'roll' }[mode as string] ?? 'guide'}`;
   const release = 'coder';
@@ -531,6 +533,7 @@ test('the observed upgrade table', () => {
   expect(ours.map(([key]) => key).sort()).toEqual([
     'ours/3/cutover',
     'ours/3/minimalDowntime',
+    'ours/3/rolling',
     'ours/4/cutover',
     'ours/4/minimalDowntime',
     'ours/4/rolling',
