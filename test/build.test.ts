@@ -60,12 +60,39 @@ test('values.yaml holds exactly the schema defaults, with a description over eve
 });
 
 test('values.schema.json is the schema and the rules the guards state, plus the generated-file note', () => {
-  const built = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
-  const { $comment, allOf, ...rest } = built;
+  const built = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as SchemaNode;
+  const { $comment, allOf, ...rest } = withSharedInlined(built);
   expect($comment).toMatch(/^Generated/);
   expect(rest).toEqual(valuesSchema());
   expect({ ...rest, allOf }).toEqual(schemaWithAdvice(chartSchemaRules()));
 });
+
+test('in values.schema.json a repeated subschema is written once and referenced where it repeats', () => {
+  const built = readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8');
+  const shared = Object.keys((JSON.parse(built) as { definitions: object }).definitions).filter((name) =>
+    name.startsWith('shared-'),
+  );
+  expect(shared.length).toBeGreaterThan(0);
+  // Each is referenced (a repeat inside a repeat, only from the outer one's single definition).
+  for (const name of shared) expect(built).toContain(`"#/definitions/${name}"`);
+});
+
+/** The schema with each `$ref` to a shared subschema replaced by the subschema, and those entries dropped. */
+function withSharedInlined(schema: SchemaNode): SchemaNode {
+  const definitions = (schema.definitions ?? {}) as Record<string, unknown>;
+  const inline = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (typeof node !== 'object' || node === null) return node;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/definitions/shared-') && Object.keys(node).length === 1) {
+      return inline(definitions[ref.slice('#/definitions/'.length)]);
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inline(value)]));
+  };
+  const out = inline(schema) as SchemaNode & { definitions: Record<string, unknown> };
+  out.definitions = Object.fromEntries(Object.entries(out.definitions).filter(([name]) => !name.startsWith('shared-')));
+  return out;
+}
 
 test('Chart.yaml is the root Chart.yaml', () => {
   expect(load(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8'))).toEqual(chartMeta());
