@@ -11,16 +11,19 @@ import { listItem, valueRef } from '../src/values/refs';
 import { schemaAt, schemaDefaults } from '../src/values/schema';
 import { GoMap } from '../src/expr/go-semantics';
 
+/** The message `read` refuses `input` with; a test fails when it is not refused. */
+function refusalOf(read: (input: string) => unknown, input: string): string {
+  try {
+    read(input);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`not refused: ${input}`);
+}
+
 describe('a values file', () => {
   const read = (text: string) => parseValuesYaml(text, 'f.yaml');
-  const refusal = (text: string) => {
-    try {
-      read(text);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error(`not refused: ${text}`);
-  };
+  const refusal = (text: string) => refusalOf(read, text);
 
   test.each<[string, GoMap]>([
     ['a: !!binary |\n  aGVs\n  bG8=\n', { a: 'hello' }],
@@ -72,14 +75,7 @@ describe('--set and --set-string', () => {
     applySet(target, expression, typed);
     return target;
   };
-  const refusal = (expression: string) => {
-    try {
-      set(expression);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error(`not refused: ${expression}`);
-  };
+  const refusal = (expression: string) => refusalOf(set, expression);
 
   test.each([
     ['a.=1', 'a key is empty'],
