@@ -47,7 +47,14 @@ export default tseslint.config(
   },
   {
     // Jest's own config files are CommonJS.
-    files: ['jest.config.js', 'jest.global-setup.js', 'jest.mutate.config.js', 'test/mutation/*.js'],
+    files: [
+      'jest.config.js',
+      'jest.global-setup.js',
+      'jest.global-teardown.js',
+      'jest.mutate.config.js',
+      'test/mutation/*.js',
+      'test/support/own-tmpdir.js',
+    ],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,3 +1,6 @@
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -10,5 +13,9 @@ module.exports = {
   // on a 2-core machine) leaves the CPU idle half the time. Three keep two cores busy.
   maxWorkers: 3,
   globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
+  // Jest's default cache directory, named here: the global setup moves TMPDIR to a directory of
+  // the run's own (removed at the end), and a cache there would be lost after every run.
+  cacheDirectory: join(tmpdir(), `jest_${process.getuid?.() ?? 0}`),
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -12,6 +12,7 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   globalSetup: undefined,
+  globalTeardown: undefined,
   testMatch: ['<rootDir>/test/mutation/all-suites.mutate.js'],
   // A path, not '<rootDir>/…': Stryker resolves the environment itself, without Jest's tokens.
   testEnvironment: join(__dirname, 'test', 'mutation', 'bail-environment.js'),

@@ -1,6 +1,5 @@
 /** The `coder-chart` command, spawned as a user runs it. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { helm } from '../tools/helm/helm';
@@ -9,9 +8,10 @@ import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { spawnSync } from 'node:child_process';
 import { coderChart } from './support/cli';
 import { Obj, objectKey, parseManifests } from './support/manifests';
+import { scratchDir } from './support/scratch';
 
 const HA_EXAMPLE = join(PACKAGE_ROOT, 'examples', 'ha-3-replicas.yaml');
-const scratch = () => mkdtempSync(join(tmpdir(), 'coder-cli-'));
+const scratch = () => scratchDir('coder-cli-');
 /** Helm's objects as `coder-chart render` writes them: managed by coder-chart, not Helm. */
 const managedByCoderChart = (objects: Obj[]): Obj[] =>
   JSON.parse(

@@ -1,8 +1,7 @@
 /** HA guards and defaults, in both back-ends and with Helm 3 and Helm 4. */
 import { concreteRefusal, helmSays, Refusal } from './support/refusals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { HUNG_REPLICA_OUT_OF_ENDPOINTS_SECONDS } from '../src/coder/promises';
@@ -15,6 +14,7 @@ import { helmTemplate } from './support/helm-chart';
 import { coderContainer, findObject, Obj } from './support/manifests';
 import { restrictedViolations } from './support/pod-security';
 import { HELM_MAJORS_UNDER_TEST, renderBoth, testWithHelm } from './support/render-both';
+import { scratchDir } from './support/scratch';
 
 const POSTGRES = {
   name: 'CODER_PG_CONNECTION_URL',
@@ -373,7 +373,7 @@ describe('the helm test Pod', () => {
       else if (fieldPath === 'metadata.namespace') env[String(item.name)] = String((pod.metadata as Obj).namespace);
       else throw new Error(`the test Pod reads ${String(fieldPath)}, which this runner does not resolve`);
     }
-    const bin = mkdtempSync(join(tmpdir(), 'mesh-check-'));
+    const bin = scratchDir('mesh-check-');
     const answer = ['Server:\t\t10.96.0.10', 'Address:\t10.96.0.10:53', '', `Name:\t${HEADLESS_HOST}`];
     writeFileSync(
       join(bin, 'nslookup'),

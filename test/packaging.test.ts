@@ -1,7 +1,6 @@
 /** What ships: the npm package's contents, and the packaged Helm chart. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { helm } from '../tools/helm/helm';
@@ -9,6 +8,7 @@ import { HELM_MAJORS } from '../tools/helm/tools';
 import { CHART_DIR, PACKAGE_ROOT } from '../src/paths';
 import { parseManifests } from './support/manifests';
 import { satisfies } from 'semver';
+import { scratchDir } from './support/scratch';
 
 test('npm pack ships the built JS with declarations, the chart, the schema, README and license; no tests or sources', () => {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -75,7 +75,7 @@ test('installing the package runs nothing and downloads nothing; cdk8s comes fro
 });
 
 test.each(HELM_MAJORS)('helm %i package: the packaged chart renders exactly as the directory', async (major) => {
-  const out = mkdtempSync(join(tmpdir(), 'coder-package-'));
+  const out = scratchDir('coder-package-');
   const packaged = await helm(major, ['package', CHART_DIR, '--destination', out]);
   expect(packaged.status).toBe(0);
   const archive = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')) as string);

@@ -37,11 +37,37 @@ test('a failing beforeAll or a crash during setup is reported as failed tests, a
     const run = spawnSync(
       process.execPath,
       [join(PACKAGE_ROOT, 'scripts', 'test.mjs'), '--rootDir', dir, '--config', '{}', '--runInBand'],
-      { cwd: dir, encoding: 'utf8' },
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, TMPDIR: dir } },
     );
     const closing = run.stderr.trim().split('\n').pop();
     expect({ status: run.status, closing }).toEqual({ status: 1, closing: 'jest: 2 passed, 4 failed, 0 skipped' });
     expect(run.stderr).toContain('setup-crashes.test.js failed outside its tests');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run whose suites leave files in the temporary directory fails, and names them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coder-ha-runner-'));
+  try {
+    writeFileSync(
+      join(dir, 'leaves-a-file.test.js'),
+      `const { writeFileSync } = require('node:fs');
+       const { join } = require('node:path');
+       test('writes a scratch file and forgets it', () => writeFileSync(join(require('node:os').tmpdir(), 'forgotten.txt'), 'x'));`,
+    );
+    writeFileSync(join(dir, 'healthy.test.js'), `test('fine', () => {});`);
+    const config = {
+      globalSetup: join(PACKAGE_ROOT, 'test', 'support', 'own-tmpdir.js'),
+      globalTeardown: join(PACKAGE_ROOT, 'jest.global-teardown.js'),
+    };
+    const run = spawnSync(
+      process.execPath,
+      [join(PACKAGE_ROOT, 'scripts', 'test.mjs'), '--rootDir', dir, '--config', JSON.stringify(config), '--runInBand'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, TMPDIR: dir } },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the suites left 1 entry in the temporary directory (forgotten.txt)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

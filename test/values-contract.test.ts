@@ -19,6 +19,7 @@ import { invalidCases, fileCases, setCases, InvalidCase } from './support/bad-in
 import { FIXTURES_DIR, loadFixtures, readValuesText } from './support/fixtures';
 import { byKey, parseManifests } from './support/manifests';
 import { HELM_MAJORS_UNDER_TEST, testWithHelm, WITHOUT_HELM } from './support/render-both';
+import { scratchDir } from './support/scratch';
 
 function userValuesOf(c: InvalidCase): ValueMap {
   const values = mergeUserValues((c.valuesTexts ?? []).map((t) => readValuesText(t, c.name)));
@@ -232,10 +233,9 @@ describe('problem messages', () => {
 });
 
 testWithHelm('the chart works as a subchart, with global values from the parent', async () => {
-  const { mkdtempSync, mkdirSync, writeFileSync, cpSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { mkdirSync, writeFileSync, cpSync } = await import('node:fs');
   const { CHART_DIR } = await import('../src/paths');
-  const parent = mkdtempSync(join(tmpdir(), 'coder-parent-'));
+  const parent = scratchDir('coder-parent-');
   writeFileSync(
     join(parent, 'Chart.yaml'),
     dump({ apiVersion: 'v2', name: 'platform', version: '1.0.0', dependencies: [{ name: 'coder', version: '*' }] }),

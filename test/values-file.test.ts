@@ -3,15 +3,15 @@
  * well formed, and a refusal at the same line when it is not. Helm's reading is observed, not
  * restated: a one-template chart prints `.Values` as JSON.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helm } from '../tools/helm/helm';
 import { HelmMajor } from '../tools/helm/tools';
 import { parseValuesYaml, ValuesFileError } from '../src/values/read-values';
+import { scratchDir } from './support/scratch';
 
 const HELMS: readonly HelmMajor[] = [3, 4];
-const scratch = mkdtempSync(join(tmpdir(), 'coder-values-file-'));
+const scratch = scratchDir('coder-values-file-');
 const echoChart = join(scratch, 'echo');
 mkdirSync(join(echoChart, 'templates'), { recursive: true });
 writeFileSync(join(echoChart, 'Chart.yaml'), 'apiVersion: v2\nname: echo\nversion: 0.1.0\n');

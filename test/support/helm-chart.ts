@@ -1,6 +1,6 @@
 /** Running `helm template` on the built chart, or on a throw-away chart made from a model. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { scratchDir } from './scratch';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { chartTemplates } from '../../src/backends/template';
@@ -22,9 +22,8 @@ export interface TemplateRun {
   readonly skipSchemaValidation?: boolean;
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'coder-ha-test-'));
+const scratch = scratchDir('coder-ha-test-');
 let counter = 0;
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function scratchFile(name: string, text: string): string {
   const path = join(scratch, `${counter++}-${name}`);
