@@ -5,7 +5,6 @@ import { valueRef } from '../src/values/refs';
 import { documentTemplate, namedTemplateDefinition } from '../src/backends/template';
 import { renderDocument } from '../src/backends/concrete';
 import { renderManifests, scopeFor } from '../src/render';
-import { conventionalOrder } from '../src/tree/key-order';
 import {
   IncludeNode,
   OptionalNode,
@@ -21,54 +20,64 @@ import { load } from 'js-yaml';
 import { foldedQuoted } from '../src/tree/yaml-text';
 import { App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Authored, JSON_FIELD_NAMES, kubeObject, TreeNodeResolver, treeApp, treeOf } from '../src/tree/kube-object';
+import { Authored, JSON_FIELD_NAMES, kubeObject } from '../src/tree/kube-object';
 
-describe('objects authored with nodes, read back through the App resolver', () => {
+describe('objects authored with nodes: the TemplateObject adapter', () => {
   const scalar = new ScalarNode(lit('x'));
+  const chart = (): Chart => new Chart(new App(), 'chart');
 
   test('a node placed in typed props reaches the tree as itself, where it was placed', () => {
-    const chart = new Chart(treeApp(), 'chart');
-    const service = kubeObject(chart, 'Service', k8s.KubeService, {
+    const service = kubeObject(chart(), 'Service', k8s.KubeService, {
       metadata: { name: 'coder', namespace: scalar },
       spec: { ports: [{ port: 80, name: new ScalarNode(lit('http')) }], selector: { app: 'coder' } },
     });
-    const tree = treeOf(service) as { metadata: TreeMap; spec: { ports: TreeMap[] } };
+    const tree = service.tree() as { metadata: TreeMap; spec: { ports: TreeMap[] } };
     expect(tree.metadata.namespace).toBe(scalar);
     expect(tree.spec.ports[0].name).toBeInstanceOf(ScalarNode);
   });
 
-  test('keys come out in the order they were authored (cdk8s would sort them), and the switch is put back', () => {
-    const chart = new Chart(treeApp(), 'chart');
-    const pod = kubeObject(chart, 'Pod', k8s.KubePod, {
-      metadata: { name: 'p' },
-      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i', command: ['sh'] }] },
+  test('keys come out in the order they were authored (cdk8s synthesis would sort them), unset fields left out', () => {
+    const pod = kubeObject(chart(), 'Pod', k8s.KubePod, {
+      metadata: { name: 'p', labels: { zeta: 'z', alpha: 'a' } },
+      spec: { restartPolicy: 'Never', hostname: undefined, containers: [{ name: 'c', image: 'i', command: ['sh'] }] },
     });
-    const tree = treeOf(pod) as { spec: { containers: TreeMap[] } };
+    const tree = pod.tree() as { metadata: TreeMap; spec: { containers: TreeMap[] } };
     expect(Object.keys(tree)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(Object.keys(tree.metadata)).toEqual(['name', 'labels']);
+    expect(Object.keys(tree.metadata.labels as TreeMap)).toEqual(['zeta', 'alpha']);
     expect(Object.keys(tree.spec)).toEqual(['restartPolicy', 'containers']);
     expect(Object.keys(tree.spec.containers[0])).toEqual(['name', 'image', 'command']);
-    expect(process.env.CDK8S_DISABLE_SORT).toBeUndefined();
   });
 
-  test('a node that a JSON patch removes is reported instead of silently lost', () => {
-    const chart = new Chart(treeApp(), 'chart');
-    const account = kubeObject(chart, 'Account', k8s.KubeServiceAccount, {
+  test('a JSON patch or a label added through cdk8s would not reach the template, so reading the tree refuses it', () => {
+    const patched = kubeObject(chart(), 'Account', k8s.KubeServiceAccount, { metadata: { name: 'a' } });
+    patched.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    expect(() => patched.tree()).toThrow('chart/Account: a JSON patch does not reach the template');
+    const labelled = kubeObject(chart(), 'Account', k8s.KubeServiceAccount, { metadata: { name: 'a' } });
+    labelled.metadata.addLabel('team', 'x');
+    expect(() => labelled.tree()).toThrow(
+      "labels or annotations added through cdk8s's metadata API do not reach the template",
+    );
+  });
+
+  test('cdk8s synthesis of a template object is refused with the reason, not written with its nodes', () => {
+    const app = new App();
+    kubeObject(new Chart(app, 'chart'), 'Account', k8s.KubeServiceAccount, {
       metadata: { name: 'a', namespace: scalar },
     });
-    account.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    expect(() => treeOf(account)).toThrow('1 node(s) placed in the object did not reach its JSON');
+    expect(() => app.synthYaml()).toThrow(
+      'chart/Account is a template object: its values are decided when the chart renders',
+    );
   });
 
-  test('a placeholder inside a longer string is an error', () => {
-    const resolver = new TreeNodeResolver();
-    expect(() => resolver.restore({ image: 'repo:\u0000node-0' })).toThrow('a node was used inside a string at /image');
-  });
-
-  test('an object outside a treeApp() cannot be read back, and says why', () => {
-    const account = kubeObject(new Chart(new App(), 'plain'), 'Account', k8s.KubeServiceAccount, {
+  test('a value that is neither JSON nor a node is refused with its path', () => {
+    const props = {
       metadata: { name: 'a' },
-    });
-    expect(() => treeOf(account)).toThrow('is not in an App made by treeApp()');
+      spec: { replicas: new Date(0) },
+    } as unknown as Authored<k8s.KubeDeploymentProps>;
+    expect(() => kubeObject(chart(), 'Deployment', k8s.KubeDeployment, props)).toThrow(
+      'chart/Deployment: /spec/replicas holds a Date, which a manifest cannot hold',
+    );
   });
 
   test('fields are authored with their Kubernetes JSON names (checked by the compiler)', () => {
@@ -164,18 +173,6 @@ describe('where a node may stand (one table, both back-ends)', () => {
 });
 
 describe('key order', () => {
-  test('name, namespace, labels and annotations first; the other keys keep their order', () => {
-    const ordered = conventionalOrder({
-      kind: 'Deployment',
-      metadata: { annotations: { c: 'd' }, labels: { a: 'b' }, namespace: 'ns', name: 'coder' },
-      spec: { replicas: 1, strategy: {}, template: { spec: { containers: [{ image: 'x', name: 'c' }] } } },
-    });
-    expect(JSON.stringify(ordered)).toBe(
-      '{"kind":"Deployment","metadata":{"name":"coder","namespace":"ns","labels":{"a":"b"},"annotations":{"c":"d"}},' +
-        '"spec":{"replicas":1,"strategy":{},"template":{"spec":{"containers":[{"name":"c","image":"x"}]}}}}',
-    );
-  });
-
   test('every object the chart renders starts its metadata and its containers with the name', () => {
     const values = { coder: { replicaCount: 3, env: [{ name: 'CODER_PG_CONNECTION_URL', value: 'postgres://db' }] } };
     for (const manifest of renderManifests([values], { releaseName: 'coder', namespace: 'coder' })) {

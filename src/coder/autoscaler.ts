@@ -9,7 +9,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, empty, gt, intString, lit, not, toInt } from '../expr/expr';
 import { Document, Guard, OptionalItemNode, ScalarNode } from '../tree/nodes';
-import { kubeObject, treeOf } from '../tree/kube-object';
+import { kubeObject } from '../tree/kube-object';
 import { release, under } from '../values/refs';
 import { SchemaNode } from '../values/schema';
 import { containerResource } from './conditions';
@@ -70,7 +70,7 @@ export class CoderAutoscaler extends Construct {
         file: 'horizontalpodautoscaler.yaml',
         source: SOURCE,
         cond: autoscaling('enable'),
-        tree: treeOf(this.autoscaler),
+        tree: this.autoscaler.tree(),
       },
     ];
   }

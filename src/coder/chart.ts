@@ -3,8 +3,6 @@ import { SchemaRule } from '../values/validate';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ChartModel, Document } from '../tree/nodes';
-import { conventionalOrder } from '../tree/key-order';
-import { treeApp } from '../tree/kube-object';
 import { valueRef } from '../values/refs';
 import { CoderDeployment } from './deployment';
 import { CoderDisruptionBudget } from './disruption-budget';
@@ -63,7 +61,7 @@ export class CoderTemplateChart extends Chart {
   public model(): ChartModel {
     const documents = this.node.children.filter(isChartPart).flatMap((part) => part.documents());
     return {
-      documents: documents.map((doc) => ({ ...doc, tree: conventionalOrder(doc.tree) })),
+      documents,
       guards: [
         ...envGuards(),
         ...highAvailabilityGuards(clusterAccessURL()),
@@ -85,7 +83,7 @@ let cachedModel: ChartModel | undefined;
 
 /** The chart model, built once per process (building is pure: it reads no values). */
 export function coderChartModel(): ChartModel {
-  cachedModel ??= new CoderTemplateChart(treeApp(), 'coder').model();
+  cachedModel ??= new CoderTemplateChart(new App(), 'coder').model();
   return cachedModel;
 }
 

@@ -13,7 +13,7 @@ import {
   spreadKey,
   WithNode,
 } from '../tree/nodes';
-import { kubeObject, treeOf } from '../tree/kube-object';
+import { kubeObject } from '../tree/kube-object';
 import { release, SubPath, under, valueRef } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { coderEnv } from './env';
@@ -184,6 +184,6 @@ export class CoderDeployment extends Construct {
   });
 
   public documents(): Document[] {
-    return [{ file: 'deployment.yaml', source: SOURCE, tree: treeOf(this.deployment) }];
+    return [{ file: 'deployment.yaml', source: SOURCE, tree: this.deployment.tree() }];
   }
 }

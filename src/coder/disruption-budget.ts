@@ -3,7 +3,7 @@ import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Document, ScalarNode } from '../tree/nodes';
-import { kubeObject, treeOf } from '../tree/kube-object';
+import { kubeObject } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { podDisruptionBudgetWanted } from './high-availability';
 import { selectorLabels, standardLabels } from './labels';
@@ -32,7 +32,7 @@ export class CoderDisruptionBudget extends Construct {
         file: 'poddisruptionbudget.yaml',
         source: SOURCE,
         cond: podDisruptionBudgetWanted(),
-        tree: treeOf(this.budget),
+        tree: this.budget.tree(),
       },
     ];
   }

@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty } from '../expr/expr';
 import { BlockNode, Document, Guard, OptionalItemNode, ScalarNode } from '../tree/nodes';
-import { Authored, customObject, treeOf } from '../tree/kube-object';
+import { Authored, customObject } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { release, under, valueRef } from '../values/refs';
 import { SchemaNode } from '../values/schema';
@@ -102,14 +102,14 @@ export class CoderGateway extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'httproute.yaml', source: SOURCE, cond: route('enable'), tree: treeOf(this.route) },
+      { file: 'httproute.yaml', source: SOURCE, cond: route('enable'), tree: this.route.tree() },
       {
         file: 'httproute-https-redirect.yaml',
         source: SOURCE,
         cond: and(route('enable'), route('httpsRedirect.enable')),
-        tree: treeOf(this.redirect),
+        tree: this.redirect.tree(),
       },
-      { file: 'listenerset.yaml', source: SOURCE, cond: listenerSet('enable'), tree: treeOf(this.listenerSet) },
+      { file: 'listenerset.yaml', source: SOURCE, cond: listenerSet('enable'), tree: this.listenerSet.tree() },
     ];
   }
 

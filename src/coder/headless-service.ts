@@ -6,7 +6,7 @@ import { sourceFileOf } from '../paths';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Document, ScalarNode } from '../tree/nodes';
-import { kubeObject, treeOf } from '../tree/kube-object';
+import { kubeObject } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { selectorLabels, standardLabels } from './labels';
 import { CODER_NAME, HTTP_PORT, HTTP_PORT_NAME } from './names';
@@ -35,7 +35,7 @@ export class CoderHeadlessService extends Construct {
         file: 'service-headless.yaml',
         source: SOURCE,
         cond: valueRef('coder.headlessService.enable'),
-        tree: treeOf(this.service),
+        tree: this.service.tree(),
       },
     ];
   }

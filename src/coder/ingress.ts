@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, empty, Expr, not, regexReplaceAll } from '../expr/expr';
 import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode } from '../tree/nodes';
-import { Authored, kubeObject, treeOf } from '../tree/kube-object';
+import { Authored, kubeObject } from '../tree/kube-object';
 import { release, under } from '../values/refs';
 import { standardLabels, userAnnotations } from './labels';
 import {
@@ -71,7 +71,7 @@ export class CoderIngress extends Construct {
   });
 
   public documents(): Document[] {
-    return [{ file: 'ingress.yaml', source: SOURCE, cond: ingress('enable'), tree: treeOf(this.ingress) }];
+    return [{ file: 'ingress.yaml', source: SOURCE, cond: ingress('enable'), tree: this.ingress.tree() }];
   }
 
   public guards(): Guard[] {

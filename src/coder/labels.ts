@@ -68,10 +68,11 @@ export const standardLabels = (): LabelMap => ({ [spreadKey()]: new IncludeNode(
  * stop the disruption budget from allowing any eviction while it exists.
  */
 export function auxiliaryPodLabels(component: string): LabelMap {
+  // In the standard labels' order, the component where the name would be.
   return {
+    'helm.sh/chart': chartLabel(),
     'app.kubernetes.io/instance': new ScalarNode(release.name),
     'app.kubernetes.io/component': component,
-    'helm.sh/chart': chartLabel(),
     ...releaseLabels(),
   };
 }

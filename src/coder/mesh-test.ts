@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { and, concat, Expr, intString, lit, ternary } from '../expr/expr';
 import { Document, ScalarNode } from '../tree/nodes';
-import { Authored, kubeObject, treeOf } from '../tree/kube-object';
+import { Authored, kubeObject } from '../tree/kube-object';
 import { release, under, valueRef } from '../values/refs';
 import { HEADLESS_SERVICE_NAME } from './headless-service';
 import { ipv6, plannedReplicas } from './high-availability';
@@ -127,6 +127,6 @@ export class CoderMeshTest extends Construct {
   });
 
   public documents(): Document[] {
-    return [{ file: 'tests/test-mesh.yaml', source: SOURCE, cond: meshTestWanted(), tree: treeOf(this.pod) }];
+    return [{ file: 'tests/test-mesh.yaml', source: SOURCE, cond: meshTestWanted(), tree: this.pod.tree() }];
   }
 }

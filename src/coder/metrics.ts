@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { and, empty, get, lit, ne, not } from '../expr/expr';
 import { hasItemNamed } from './helpers';
 import { Document, Guard, OptionalNode, ScalarNode } from '../tree/nodes';
-import { customObject, kubeObject, treeOf } from '../tree/kube-object';
+import { customObject, kubeObject } from '../tree/kube-object';
 import { userEnvValues } from './conditions';
 import { itemNamed, noItem, ruleGuard, TURNED_ON, valueAt, valueIs, whenThen } from './schema-rules';
 import { release, under, valueRef } from '../values/refs';
@@ -93,8 +93,8 @@ export class CoderMetrics extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'service-metrics.yaml', source: SOURCE, cond: metricsWanted(), tree: treeOf(this.service) },
-      { file: 'servicemonitor.yaml', source: SOURCE, cond: serviceMonitorWanted(), tree: treeOf(this.serviceMonitor) },
+      { file: 'service-metrics.yaml', source: SOURCE, cond: metricsWanted(), tree: this.service.tree() },
+      { file: 'servicemonitor.yaml', source: SOURCE, cond: serviceMonitorWanted(), tree: this.serviceMonitor.tree() },
     ];
   }
 }

@@ -9,7 +9,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { empty, not } from '../expr/expr';
 import { BlockNode, Document, OptionalItemNode, OptionalNode, ScalarNode } from '../tree/nodes';
-import { Authored, kubeObject, treeOf } from '../tree/kube-object';
+import { Authored, kubeObject } from '../tree/kube-object';
 import { release, under } from '../values/refs';
 import { prometheusEnabled, tlsEnabled } from './conditions';
 import { selectorLabels, standardLabels } from './labels';
@@ -64,6 +64,6 @@ export class CoderNetworkPolicy extends Construct {
   });
 
   public documents(): Document[] {
-    return [{ file: 'networkpolicy.yaml', source: SOURCE, cond: policy('enable'), tree: treeOf(this.policy) }];
+    return [{ file: 'networkpolicy.yaml', source: SOURCE, cond: policy('enable'), tree: this.policy.tree() }];
   }
 }

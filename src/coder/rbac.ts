@@ -4,12 +4,11 @@
  * `enableDeployments` and `extraRules`. Names and rules are the official chart's.
  */
 import { sourceFileOf } from '../paths';
-import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Expr, hasKey, ternary, Var } from '../expr/expr';
 import { Document, OptionalItemNode, ScalarNode, SpliceNode } from '../tree/nodes';
-import { Authored, kubeObject, treeOf } from '../tree/kube-object';
+import { Authored, kubeObject, TemplateObject } from '../tree/kube-object';
 import { listItem, release, valueRef } from '../values/refs';
 import { workspaceRoleName } from './conditions';
 import { standardLabels } from './labels';
@@ -59,7 +58,7 @@ function rules(grants: Grants): Authored<k8s.PolicyRule[]> {
 }
 
 /** The Role of one namespace: what coderd may do with workspaces there. */
-function role(scope: Construct, id: string, namespace: Expr, grants: Grants): ApiObject {
+function role(scope: Construct, id: string, namespace: Expr, grants: Grants): TemplateObject {
   return kubeObject(scope, id, k8s.KubeRole, {
     metadata: {
       name: new ScalarNode(workspaceRoleName()),
@@ -71,7 +70,7 @@ function role(scope: Construct, id: string, namespace: Expr, grants: Grants): Ap
 }
 
 /** The binding of a namespace's Role to coderd's ServiceAccount (in `accountNamespace` when given). */
-function roleBinding(scope: Construct, id: string, namespace: Expr, accountNamespace?: Expr): ApiObject {
+function roleBinding(scope: Construct, id: string, namespace: Expr, accountNamespace?: Expr): TemplateObject {
   return kubeObject(scope, id, k8s.KubeRoleBinding, {
     metadata: {
       name: new ScalarNode(valueRef('coder.serviceAccount.name')),
@@ -107,26 +106,26 @@ export class WorkspaceRbac extends Construct {
   public documents(): Document[] {
     const each = { list: this.namespaces, variable: this.item };
     return [
-      { file: 'rbac-role.yaml', source: SOURCE, cond: releaseGrants().workspacePerms, tree: treeOf(this.releaseRole) },
+      { file: 'rbac-role.yaml', source: SOURCE, cond: releaseGrants().workspacePerms, tree: this.releaseRole.tree() },
       {
         file: 'rbac-rolebinding.yaml',
         source: SOURCE,
         cond: releaseGrants().workspacePerms,
-        tree: treeOf(this.releaseBinding),
+        tree: this.releaseBinding.tree(),
       },
       {
         file: 'rbac-workspace-namespace-roles.yaml',
         source: SOURCE,
         each,
         cond: this.itemGrants.workspacePerms,
-        tree: treeOf(this.namespaceRole),
+        tree: this.namespaceRole.tree(),
       },
       {
         file: 'rbac-workspace-namespace-rolebindings.yaml',
         source: SOURCE,
         each,
         cond: this.itemGrants.workspacePerms,
-        tree: treeOf(this.namespaceBinding),
+        tree: this.namespaceBinding.tree(),
       },
     ];
   }

@@ -15,7 +15,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { sourceFileOf } from '../paths';
 import { and, apiServed, concat, lit } from '../expr/expr';
 import { Document, ScalarNode } from '../tree/nodes';
-import { customObject, treeOf } from '../tree/kube-object';
+import { customObject } from '../tree/kube-object';
 import { release, under } from '../values/refs';
 import { standardLabels, VERSION_LABEL } from './labels';
 import { CODER_NAME } from './names';
@@ -131,8 +131,8 @@ export class CoderRestartGuard extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'restart-guard.yaml', source: SOURCE, cond: restartGuardWanted(), tree: treeOf(this.policy) },
-      { file: 'restart-guard-binding.yaml', source: SOURCE, cond: restartGuardWanted(), tree: treeOf(this.binding) },
+      { file: 'restart-guard.yaml', source: SOURCE, cond: restartGuardWanted(), tree: this.policy.tree() },
+      { file: 'restart-guard-binding.yaml', source: SOURCE, cond: restartGuardWanted(), tree: this.binding.tree() },
     ];
   }
 }

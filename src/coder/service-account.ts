@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { not } from '../expr/expr';
 import { Document, ScalarNode } from '../tree/nodes';
-import { kubeObject, treeOf } from '../tree/kube-object';
+import { kubeObject } from '../tree/kube-object';
 import { release, valueRef } from '../values/refs';
 import { labelsWithUserLabels, userAnnotations } from './labels';
 
@@ -28,7 +28,7 @@ export class CoderServiceAccount extends Construct {
         file: 'serviceaccount.yaml',
         source: SOURCE,
         cond: not(valueRef('coder.serviceAccount.disableCreate')),
-        tree: treeOf(this.account),
+        tree: this.account.tree(),
       },
     ];
   }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { and, bound, concat, concatLists, empty, Expr, join, lit, not, ternary } from '../expr/expr';
 import { duplicatesOf, missingFrom, namesOf, omitEach, stringsAt } from './helpers';
 import { Document, Guard, OptionalItemNode, OptionalNode, ScalarNode, SpliceNode } from '../tree/nodes';
-import { Authored, kubeObject, treeOf } from '../tree/kube-object';
+import { Authored, kubeObject } from '../tree/kube-object';
 import { ValuePath } from '../generated/values';
 import { release, valueRef } from '../values/refs';
 import { hasNodePorts, isLoadBalancer, prometheusEnabled, tlsEnabled } from './conditions';
@@ -115,7 +115,7 @@ export class CoderService extends Construct {
 
   public documents(): Document[] {
     return [
-      { file: 'service.yaml', source: SOURCE, cond: valueRef('coder.service.enable'), tree: treeOf(this.service) },
+      { file: 'service.yaml', source: SOURCE, cond: valueRef('coder.service.enable'), tree: this.service.tree() },
     ];
   }
 }

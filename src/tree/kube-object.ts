@@ -1,18 +1,17 @@
 /**
  * Kubernetes objects authored once, with the typed props of cdk8s-plus-28's `k8s` module, in which
- * any field may hold a tree node (a value decided at render time), and read back as trees through
- * an App resolver.
+ * any field may hold a tree node (a value decided at render time), and read back as trees
+ * (`TemplateObject`, the one adapter between cdk8s and the chart's trees).
  *
  * Why not the `k8s.Kube*` classes themselves: their `toJson` re-reads the synthesized JSON field by
  * field through typed converters, which keep only the fields each type declares, so a node standing
  * where an object or a list belongs (the user's securityContext, an env list with optional entries)
  * would be dropped. The object is therefore an `ApiObject` with the class's apiVersion and kind and
- * the class's props type; what cdk8s does for it (metadata, resolvers, JSON patches) is unchanged.
+ * the class's props type.
  */
-import { ApiObject, ApiObjectProps, App, GroupVersionKind, IResolver, ResolutionContext } from 'cdk8s';
+import { ApiObject, ApiObjectProps, GroupVersionKind } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { isMap } from '../expr/go-semantics';
 import {
   BlockNode,
   ChoiceNode,
@@ -111,89 +110,96 @@ export interface KubeKind<P> {
 }
 
 /** An object of a kind the `k8s` module declares, e.g. `kubeObject(this, 'Resource', k8s.KubeService, {…})`. */
-export function kubeObject<P>(scope: Construct, id: string, kind: KubeKind<P>, props: Authored<P>): ApiObject {
-  return customObject<P>(scope, id, kind.GVK, props);
+export function kubeObject<P>(scope: Construct, id: string, kind: KubeKind<P>, props: Authored<P>): TemplateObject {
+  return new TemplateObject(scope, id, kind.GVK, props as object);
 }
 
 /** An object of a kind the `k8s` module does not declare (a ServiceMonitor, a Gateway API route). */
-export function customObject<P>(scope: Construct, id: string, gvk: GroupVersionKind, props: Authored<P>): ApiObject {
-  // The only loose step: the props are typed by P above; ApiObject takes any metadata and fields.
-  return new ApiObject(scope, id, { ...gvk, ...(props as object) } as ApiObjectProps);
+export function customObject<P>(
+  scope: Construct,
+  id: string,
+  gvk: GroupVersionKind,
+  props: Authored<P>,
+): TemplateObject {
+  return new TemplateObject(scope, id, gvk, props as object);
 }
 
-/** What a node stands as in the JSON: NUL, which no manifest value contains, then its number. */
-const PLACEHOLDER_PREFIX = '\u0000node-';
+/**
+ * The one adapter between cdk8s and the chart's trees: an `ApiObject` (cdk8s's construct for a
+ * Kubernetes object: its place in the construct tree, its id, apiVersion and kind) whose document
+ * is read from the props as authored, by `tree()`.
+ *
+ * Why not `ApiObject.toJson()`: synthesis makes plain JSON of the object. It resolves every value
+ * (a node, which is decided at render time, is not JSON), leaves out null entries and sorts the
+ * keys. A template object holds nodes, and its keys are written in the order they were authored,
+ * as a manifest author writes them (`name` before `labels`, `apiVersion` before `kind`). So the
+ * tree is the authored props themselves, with the entries left `undefined` (a field the author
+ * left unset) dropped, as cdk8s drops them.
+ *
+ * What this leaves out of cdk8s: JSON patches and the metadata API (`addLabel`…) do not reach the
+ * tree, so both are refused rather than ignored; and cdk8s synthesis (`app.synth()`) of a template
+ * object is refused, since its values are only known once the chart renders. `CoderChart` gives
+ * cdk8s users the rendered objects instead.
+ */
+export class TemplateObject extends ApiObject {
+  private readonly authored: TreeMap;
+  private readonly metadataAtStart: string;
+
+  public constructor(scope: Construct, id: string, gvk: GroupVersionKind, props: object) {
+    // The only loose step: the props are typed by `Authored<P>` in the factories above.
+    super(scope, id, { ...gvk, ...props } as ApiObjectProps);
+    this.authored = authoredTree({ apiVersion: gvk.apiVersion, kind: gvk.kind, ...props }, this.node.path);
+    this.metadataAtStart = this.metadataAdditions();
+  }
+
+  /** The object as a tree: the authored props, in their order, with its nodes where they were placed. */
+  public tree(): TreeMap {
+    if (this.metadataAdditions() !== this.metadataAtStart)
+      throw new Error(
+        `${this.node.path}: labels or annotations added through cdk8s's metadata API do not reach the template; author them in the props`,
+      );
+    if (this.hasJsonPatches())
+      throw new Error(`${this.node.path}: a JSON patch does not reach the template; author the field in the props`);
+    return this.authored;
+  }
+
+  public override toJson(): never {
+    throw new Error(
+      `${this.node.path} is a template object: its values are decided when the chart renders, so cdk8s cannot synthesize it. Use CoderChart for rendered objects.`,
+    );
+  }
+
+  /** What cdk8s's metadata holds beyond the authored name (its labels, annotations …), as text. */
+  private metadataAdditions(): string {
+    const { labels, annotations, finalizers, ownerReferences } = this.metadata as unknown as Record<string, unknown>;
+    return JSON.stringify([labels, annotations, finalizers, ownerReferences]);
+  }
+
+  private hasJsonPatches(): boolean {
+    return ((this as unknown as { patches: unknown[] }).patches ?? []).length > 0;
+  }
+}
+
+const isPlainObject = (item: unknown): item is Record<string, unknown> =>
+  typeof item === 'object' && item !== null && [Object.prototype, null].includes(Object.getPrototypeOf(item));
 
 /**
- * Carries tree nodes through cdk8s's synthesis. `ApiObject.toJson()` refuses anything that is not
- * plain JSON, so this resolver (the App's first) stands in a placeholder string for each node it
- * meets, and `treeOf` puts the nodes back once the object is synthesized. Nodes inside a node are
- * the node's own business and are not visited here.
+ * Authored props as a tree: entries whose value is `undefined` are left out; anything that is not
+ * JSON or a node (a class instance such as `k8s.Quantity`, a function) is refused with its path.
  */
-export class TreeNodeResolver implements IResolver {
-  private readonly pending: Node[] = [];
-
-  public resolve(context: ResolutionContext): void {
-    if (context.value instanceof Node) {
-      this.pending.push(context.value);
-      context.replaceValue(`${PLACEHOLDER_PREFIX}${this.pending.length - 1}`);
+function authoredTree(value: unknown, path: string): TreeMap {
+  const walk = (item: unknown, at: string): Tree => {
+    if (item instanceof Node) return item;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean' || typeof item === 'number') return item;
+    if (Array.isArray(item)) return item.map((element, i) => walk(element, `${at}/${i}`));
+    if (isPlainObject(item)) {
+      const out: TreeMap = {};
+      for (const [key, entry] of Object.entries(item)) if (entry !== undefined) out[key] = walk(entry, `${at}/${key}`);
+      return out;
     }
-  }
-
-  /** Forgets the nodes of an object whose synthesis failed. */
-  public begin(): void {
-    this.pending.length = 0;
-  }
-
-  /** The synthesized JSON with every placeholder replaced by its node; every node must be found. */
-  public restore(json: unknown): TreeMap {
-    const found = new Set<number>();
-    const walk = (value: unknown, path: string): Tree => {
-      if (typeof value === 'string') {
-        if (!value.includes(PLACEHOLDER_PREFIX)) return value;
-        const index = Number(value.slice(PLACEHOLDER_PREFIX.length));
-        if (!value.startsWith(PLACEHOLDER_PREFIX) || !Number.isInteger(index) || !(index in this.pending)) {
-          throw new Error(`a node was used inside a string at ${path}`);
-        }
-        found.add(index);
-        return this.pending[index];
-      }
-      if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}/${i}`));
-      if (isMap(value)) {
-        const out: TreeMap = {};
-        for (const [key, item] of Object.entries(value)) out[key] = walk(item, `${path}/${key}`);
-        return out;
-      }
-      if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
-      throw new Error(`unexpected ${typeof value} in a synthesized object at ${path}`);
-    };
-    const tree = walk(json, '') as TreeMap;
-    const lost = this.pending.map((_, i) => i).filter((i) => !found.has(i));
-    this.pending.length = 0;
-    if (lost.length > 0) throw new Error(`${lost.length} node(s) placed in the object did not reach its JSON`);
-    return tree;
-  }
-}
-
-/** An App whose objects may hold tree nodes. */
-export const treeApp = (): App => new App({ resolvers: [new TreeNodeResolver()] });
-
-/**
- * The object as a tree, its keys in the order they were authored. cdk8s sorts an object's keys
- * unless CDK8S_DISABLE_SORT is set (its documented switch), so synthesis runs with it set; the
- * metadata's keys come sorted whatever the switch says, and `conventionalOrder` orders them.
- */
-export function treeOf(object: ApiObject): TreeMap {
-  const resolver = App.of(object).resolvers.find((r): r is TreeNodeResolver => r instanceof TreeNodeResolver);
-  if (!resolver)
-    throw new Error(`${object.node.path} is not in an App made by treeApp(): its nodes cannot be read back`);
-  const before = process.env.CDK8S_DISABLE_SORT;
-  process.env.CDK8S_DISABLE_SORT = 'true';
-  try {
-    resolver.begin();
-    return resolver.restore(object.toJson());
-  } finally {
-    if (before === undefined) delete process.env.CDK8S_DISABLE_SORT;
-    else process.env.CDK8S_DISABLE_SORT = before;
-  }
+    throw new Error(
+      `${path}: ${at} holds a ${typeof item === 'object' ? (item.constructor?.name ?? 'object') : typeof item}, which a manifest cannot hold`,
+    );
+  };
+  return walk(value, '') as TreeMap;
 }

@@ -86,10 +86,10 @@ export class SpreadNode extends Node {
 let spreadCount = 0;
 const SPREAD_KEY_PREFIX = '\u0000spread-';
 /**
- * A unique placeholder key for a node that adds entries to a map (a SpreadNode or an IncludeNode).
- * Zero-padded, so that keys sorted as text (cdk8s sorts an ApiObject's keys) keep their order.
+ * A unique key for a node that adds entries to a map (a SpreadNode or an IncludeNode): keys are
+ * written in the order they were authored, so the entries land where the key stands.
  */
-export const spreadKey = (): string => `${SPREAD_KEY_PREFIX}${String(spreadCount++).padStart(8, '0')}`;
+export const spreadKey = (): string => `${SPREAD_KEY_PREFIX}${spreadCount++}`;
 export const isSpreadKey = (key: string): boolean => key.startsWith(SPREAD_KEY_PREFIX);
 
 /**
