@@ -21,10 +21,20 @@ import {
   Ref,
   sub,
   ternary,
+  TemplateBindings,
   toInt,
 } from '../src/expr/expr';
-import { duplicatesOf, hasItemNamed, liveContainerImage, namesOf, omitEach, stringsAt } from '../src/coder/helpers';
+import {
+  duplicatesOf,
+  hasItemNamed,
+  helpers,
+  liveContainerImage,
+  namesOf,
+  omitEach,
+  stringsAt,
+} from '../src/coder/helpers';
 import { listItem } from '../src/values/refs';
+import { HelperLibrary } from '../src/expr/helpers';
 import { GoValue } from '../src/expr/go-semantics';
 import { HELM_MAJORS } from '../tools/helm/tools';
 import { ChartModel, ScalarNode, TreeMap } from '../src/tree/nodes';
@@ -131,6 +141,18 @@ Object.assign(cases, {
   'sub-below-zero': sub(v('zero') as Expr<number>, lit(1)),
   // `helm template` has no cluster: lookup finds nothing, and there is no live image.
   'live-image-without-cluster': liveContainerImage(new Ref<string>('Release', ['Namespace']), 'coder', 'coder'),
+  // Values shared through a named template come back as their kind: text, an int, a bool.
+  'shared-string': helpers.value('testText', 'string', 'test', concat(v('tricky') as Expr<string>, lit('-x'))),
+  'shared-int': helpers.value('testInt', 'int', 'test', toInt(v('big'))),
+  'shared-int-negative': helpers.value('testBelowZero', 'int', 'test', sub(v('zero') as Expr<number>, lit(1))),
+  'shared-bool-from-operand': helpers.value('testTruthy', 'bool', 'test', and(v('text'), lit('second'))),
+  'shared-bool-false': helpers.value('testFalsy', 'bool', 'test', and(v('zero'), lit('second'))),
+  'shared-bool-of-shared': helpers.value(
+    'testUsesShared',
+    'bool',
+    'test',
+    gt(helpers.value('testInt', 'int', 'test', toInt(v('big'))), lit(3)),
+  ),
 });
 
 const scope: EvalScope = {
@@ -255,4 +277,34 @@ test('a list item knows which of its fields are always strings: required, of typ
   // fields keep toJson, which writes a missing value as null rather than "".
   expect(listItem('coder.env', 'variable').field('name').alwaysString()).toBe(false);
   expect(listItem('coder.serviceAccount.workspaceNamespaces', 'ns').field('workspacePerms').alwaysString()).toBe(false);
+});
+
+describe('a value shared through a named template (HelperLibrary.value)', () => {
+  test('is defined once however often it is asked for, and one name cannot hold two computations', () => {
+    const library = new HelperLibrary('probe');
+    library.value('replicas', 'int', 'the replicas', toInt(v('big')));
+    library.value('replicas', 'int', 'the replicas', toInt(v('big')));
+    expect(Object.keys(library.definitions()).filter((name) => name === 'probe.replicas')).toHaveLength(1);
+    expect(() => library.value('replicas', 'int', 'the replicas', toInt(v('one')))).toThrow(
+      'the value probe.replicas is defined twice, differently',
+    );
+  });
+
+  test('a file binds it once at its top, through include of the root context', () => {
+    const library = new HelperLibrary('probe');
+    const ready = library.value('ready', 'bool', 'ready', and(v('text'), lit('second')));
+    const { written, lines } = TemplateBindings.collect((bindings) => and(ready, ready).toGo(bindings));
+    expect(lines).toEqual(['{{- $ready := eq (include "probe.ready" $) "true" }}']);
+    expect(written).toBe('(and $ready $ready)');
+  });
+
+  test('a value it uses is computed once per call, at the top of its body', () => {
+    const library = new HelperLibrary('probe');
+    const image = library.value('image', 'string', 'the image', concat(v('text') as Expr<string>, lit(':1')));
+    library.value('changed', 'bool', 'changed', and(ne(image, lit('')), ne(image, lit('a:2'))));
+    expect(library.definitions()['probe.changed'].split('\n').slice(1)).toEqual([
+      '{{- $image := include "probe.image" $ }}',
+      '{{- if and (ne $image "") (ne $image "a:2") }}true{{ end -}}',
+    ]);
+  });
 });

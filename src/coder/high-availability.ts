@@ -29,7 +29,7 @@ import {
   ternary,
   toInt,
 } from '../expr/expr';
-import { hasItemNamed, imageVersion, liveContainerImage } from './helpers';
+import { hasItemNamed, helpers, imageVersion, liveContainerImage } from './helpers';
 import { GoValue } from '../expr/go-semantics';
 import {
   BlockNode,
@@ -67,9 +67,14 @@ const userEnv = (): Expr => valueRef('coder.env');
 /** coder.autoscaling.enable: a HorizontalPodAutoscaler owns the replica count. */
 export const autoscalingOn = (): Expr => valueRef('coder.autoscaling.enable');
 
-/** coder.replicaCount, or with the autoscaler on, its `limit` (computed once per template as `$name`). */
+/** coder.replicaCount, or with the autoscaler on, its `limit` (a shared value `$name`, see HelperLibrary.value). */
 const replicasOr = (limit: 'minReplicas' | 'maxReplicas', name: string): Expr<number> =>
-  bound(name, toInt(ternary(valueRef(`coder.autoscaling.${limit}`), valueRef('coder.replicaCount'), autoscalingOn())));
+  helpers.value(
+    name,
+    'int',
+    `coder.replicaCount, or coder.autoscaling.${limit} with the autoscaler on.`,
+    toInt(ternary(valueRef(`coder.autoscaling.${limit}`), valueRef('coder.replicaCount'), autoscalingOn())),
+  );
 
 /** The replicas the chart plans for: coder.replicaCount, or the autoscaler's minimum. */
 export const plannedReplicas = (): Expr<number> => replicasOr('minReplicas', 'plannedReplicas');
@@ -191,7 +196,12 @@ export const changesCoderVersion = (): Expr => {
 
 /** The image the live Deployment's coder container runs ("" without one): one lookup per render, however many ask. */
 export const liveCoderImage = (): Expr<string> =>
-  bound('liveImage', liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME));
+  helpers.value(
+    'liveCoderImage',
+    'string',
+    'The image the coder container of the live Deployment runs; "" before the first install.',
+    liveContainerImage(release.namespace, CODER_NAME, CONTAINER_NAME),
+  );
 
 /**
  * The Service sends requests only to replicas of the Coder version the release runs (unless
@@ -220,7 +230,12 @@ const minimalDowntimeRollout = (): TreeMap => ({
 const cutoverRollout = (): TreeMap => ({ type: 'Recreate' });
 
 export const versionUpgradeWanted = (): Expr =>
-  bound('versionUpgradeRollout', and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion()));
+  helpers.value(
+    'versionUpgradeRollout',
+    'bool',
+    'This upgrade changes the Coder version and versionUpgrade is not rolling: the version-upgrade rollout applies.',
+    and(ne(ha('versionUpgrade'), lit('rolling')), changesCoderVersion()),
+  );
 
 /**
  * This upgrade gives the Deployment a rollout that takes replicas down at once: the cutover, or

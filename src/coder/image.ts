@@ -1,6 +1,6 @@
 /** The coderd image reference, and the Coder version it runs, shared by the Deployment, the labels and the upgrade rollout. */
-import { bound, concat, defaultTo, Expr, lit, regexReplaceAll } from '../expr/expr';
-import { imageVersionLabel } from './helpers';
+import { concat, defaultTo, Expr, lit, regexReplaceAll } from '../expr/expr';
+import { helpers, imageVersionLabel } from './helpers';
 import { chart, valueRef } from '../values/refs';
 
 /** The tag as given, defaulting to `v<appVersion>` so that an install from git works as is. */
@@ -12,7 +12,8 @@ const imageTag = (): Expr<string> => defaultTo(concat(lit('v'), chart.appVersion
  */
 const imageReference = (): Expr<string> =>
   concat(valueRef('coder.image.repo'), regexReplaceAll('^([^@])', imageTag(), ':${1}'));
-export const coderImage = (): Expr<string> => bound('coderImage', imageReference());
+export const coderImage = (): Expr<string> =>
+  helpers.value('coderImage', 'string', 'The coderd image reference: repo:tag, or repo@digest.', imageReference());
 
 /**
  * The Coder version the release runs, as a label value (`2.36.1`; `sha256-…` for an image given by

@@ -5,8 +5,19 @@
  * their Go source and how the concrete back-end computes the same value; the chart writes every
  * definition into `_helpers.tpl` (`definitions()`).
  */
-import { asString, bound, EvalScope, Expr, goString, has, listBindingName, lit, TemplateBindings } from './expr';
-import { deepEqual, goKind, GoValue, isMap } from './go-semantics';
+import {
+  asString,
+  bound,
+  EvalScope,
+  Expr,
+  goString,
+  has,
+  listBindingName,
+  lit,
+  pipelineOf,
+  TemplateBindings,
+} from './expr';
+import { deepEqual, goKind, GoValue, isMap, isTruthy } from './go-semantics';
 
 /** How Go reads what a helper writes: `include` returns text, which JSON carries back to a value. */
 type Result = 'text' | 'map' | 'list';
@@ -61,6 +72,35 @@ class DictHelperCall<T extends GoValue> extends Expr<T> {
   }
   public override alwaysString(): boolean {
     return this.result === 'text';
+  }
+}
+
+/** How a shared value comes back from `include`, which returns text: as itself, an int or a bool. */
+export type SharedKind = 'string' | 'int' | 'bool';
+type KindValue<K extends SharedKind> = K extends 'string' ? string : K extends 'int' ? number : boolean;
+
+/**
+ * A value of the chart's root context computed by a named template (`include NAME $`), so that
+ * every file that needs it says how it is computed once, in `_helpers.tpl`.
+ */
+class SharedValue<K extends SharedKind> extends Expr<KindValue<K>> {
+  public constructor(
+    private readonly helper: string,
+    private readonly kind: K,
+    private readonly inner: Expr,
+  ) {
+    super();
+  }
+  public eval(scope: EvalScope): KindValue<K> {
+    const value = this.inner.eval(scope);
+    return (this.kind === 'bool' ? isTruthy(value) : value) as KindValue<K>;
+  }
+  public toGo(): string {
+    const include = `(include ${goString(this.helper)} $)`;
+    return this.kind === 'int' ? `(int ${include})` : this.kind === 'bool' ? `(eq ${include} "true")` : include;
+  }
+  public override alwaysString(): boolean {
+    return this.kind === 'string';
   }
 }
 
@@ -177,6 +217,25 @@ export class HelperLibrary {
     if (this.sources.has(name)) throw new Error(`the helper ${name} is defined twice`);
     this.sources.set(name, source);
     return name;
+  }
+
+  /**
+   * A value that several template files use, computed from the root context (`$`) by a named
+   * template written once; each file binds it at its top as `$short`. `string` values come back as
+   * they are, `int` through `int`, `bool` as whether it is truthy. Asking again for the same value
+   * returns it; the same name with another computation is an error.
+   */
+  public value<K extends SharedKind>(short: string, kind: K, comment: string, expr: Expr): Expr<KindValue<K>> {
+    // Values it uses itself are bound at the top of its body: each is computed once per call.
+    const { written: pipeline, lines } = TemplateBindings.collect((bindings) => pipelineOf(expr, bindings));
+    const result = kind === 'bool' ? `{{- if ${pipeline} }}true{{ end -}}` : `{{- ${pipeline} -}}`;
+    const body = [...lines, result];
+    const name = this.name(short);
+    const known = this.sources.get(name);
+    if (!known) this.define(short, { comment, body });
+    else if (known.body.join('\n') !== body.join('\n'))
+      throw new Error(`the value ${name} is defined twice, differently`);
+    return bound(short, new SharedValue(name, kind, expr));
   }
 
   /** Every named template of the library, name → body (its comment first), in definition order. */

@@ -3,6 +3,7 @@
  * Chart.yaml. `npm run build` writes them; the drift test compares them with what is committed.
  */
 import { chartTemplates, generatedBanner, namedTemplateDefinition } from '../../src/backends/template';
+import { layoutTemplate } from '../../src/backends/go-layout';
 import { chartMetaText } from '../../src/chart-meta';
 import { chartSchemaRules, coderChartModel } from '../../src/coder/chart';
 import { notesTemplate } from '../../src/coder/notes';
@@ -38,7 +39,7 @@ function schemaJson(): string {
 export function helpersTpl(model: ChartModel = coderChartModel()): string {
   const manifestParts = namedTemplatesOf(model).map(namedTemplateDefinition);
   const defines = Object.entries(helpers.definitions()).map(
-    ([name, body]) => `{{- define ${JSON.stringify(name)} -}}\n${body}\n{{- end -}}`,
+    ([name, body]) => `{{- define ${JSON.stringify(name)} -}}\n${layoutTemplate(body)}\n{{- end -}}`,
   );
   return [
     generatedBanner('src/coder/labels.ts, src/coder/helpers.ts and src/expr/helpers.ts'),

@@ -117,3 +117,27 @@ app.kubernetes.io/instance: {{ $.Release.Name | quote }}
 {{- $version := regexReplaceAll "[^A-Za-z0-9_.-]" (include "coder-ha.imageVersion" .) "-" -}}
 {{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (trunc 63 $version) "" -}}
 {{- end -}}
+{{- define "coder-ha.liveCoderImage" -}}
+{{- /* The image the coder container of the live Deployment runs; "" before the first install. */ -}}
+{{- include "coder-ha.liveImage" (dict "namespace" $.Release.Namespace "name" "coder" "container" "coder") -}}
+{{- end -}}
+{{- define "coder-ha.coderImage" -}}
+{{- /* The coderd image reference: repo:tag, or repo@digest. */ -}}
+{{- printf "%s%s" $.Values.coder.image.repo (regexReplaceAll "^([^@])" (default (printf "v%s" $.Chart.AppVersion) $.Values.coder.image.tag) ":${1}") -}}
+{{- end -}}
+{{- define "coder-ha.versionUpgradeRollout" -}}
+{{- /* This upgrade changes the Coder version and versionUpgrade is not rolling: the version-upgrade rollout applies. */ -}}
+{{- $liveCoderImage := include "coder-ha.liveCoderImage" $ }}
+{{- $coderImage := include "coder-ha.coderImage" $ }}
+{{- if and
+    (ne $.Values.coder.highAvailability.versionUpgrade "rolling")
+    (and (not (empty $liveCoderImage)) (ne (include "coder-ha.imageVersion" $liveCoderImage) (include "coder-ha.imageVersion" $coderImage))) }}true{{ end -}}
+{{- end -}}
+{{- define "coder-ha.plannedReplicas" -}}
+{{- /* coder.replicaCount, or coder.autoscaling.minReplicas with the autoscaler on. */ -}}
+{{- int (ternary $.Values.coder.autoscaling.minReplicas $.Values.coder.replicaCount $.Values.coder.autoscaling.enable) -}}
+{{- end -}}
+{{- define "coder-ha.mostReplicas" -}}
+{{- /* coder.replicaCount, or coder.autoscaling.maxReplicas with the autoscaler on. */ -}}
+{{- int (ternary $.Values.coder.autoscaling.maxReplicas $.Values.coder.replicaCount $.Values.coder.autoscaling.enable) -}}
+{{- end -}}
