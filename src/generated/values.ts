@@ -814,10 +814,6 @@ export type V1FlexVolumeSource = {
   readonly readOnly?: boolean | null;
   readonly secretRef?: V1LocalObjectReference;
 };
-export type V1FlockerVolumeSource = {
-  readonly datasetName?: string | null;
-  readonly datasetUUID?: string | null;
-};
 export type V1GCEPersistentDiskVolumeSource = {
   readonly fsType?: string | null;
   readonly partition?: number | null;
@@ -828,11 +824,6 @@ export type V1GitRepoVolumeSource = {
   readonly directory?: string | null;
   readonly repository: string;
   readonly revision?: string | null;
-};
-export type V1GlusterfsVolumeSource = {
-  readonly endpoints: string;
-  readonly path: string;
-  readonly readOnly?: boolean | null;
 };
 export type V1GRPCAction = {
   readonly port: number;
@@ -908,15 +899,6 @@ export type V1LifecycleHandler = {
 export type V1LocalObjectReference = {
   readonly name?: string | null;
 };
-export type V1ManagedFieldsEntry = {
-  readonly apiVersion?: string | null;
-  readonly fieldsType?: string | null;
-  readonly fieldsV1?: unknown;
-  readonly manager?: string | null;
-  readonly operation?: string | null;
-  readonly subresource?: string | null;
-  readonly time?: string | null;
-};
 export type V1NetworkPolicyPeer = {
   readonly ipBlock?: V1IPBlock;
   readonly namespaceSelector?: V1LabelSelector;
@@ -947,35 +929,6 @@ export type V1ObjectFieldSelector = {
   readonly apiVersion?: string | null;
   readonly fieldPath: string;
 };
-export type V1ObjectMeta = {
-  readonly annotations?: {
-    readonly [key: string]: string;
-  } | null;
-  readonly creationTimestamp?: string | null;
-  readonly deletionGracePeriodSeconds?: number | null;
-  readonly deletionTimestamp?: string | null;
-  readonly finalizers?: Array<string> | null;
-  readonly generateName?: string | null;
-  readonly generation?: number | null;
-  readonly labels?: {
-    readonly [key: string]: string;
-  } | null;
-  readonly managedFields?: Array<V1ManagedFieldsEntry> | null;
-  readonly name?: string | null;
-  readonly namespace?: string | null;
-  readonly ownerReferences?: Array<V1OwnerReference> | null;
-  readonly resourceVersion?: string | null;
-  readonly selfLink?: string | null;
-  readonly uid?: string | null;
-};
-export type V1OwnerReference = {
-  readonly apiVersion: string;
-  readonly blockOwnerDeletion?: boolean | null;
-  readonly controller?: boolean | null;
-  readonly kind: string;
-  readonly name: string;
-  readonly uid: string;
-};
 export type V1PersistentVolumeClaimSpec = {
   readonly accessModes?: Array<"ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOnce" | "ReadWriteOncePod"> | null;
   readonly dataSource?: V1TypedLocalObjectReference;
@@ -988,7 +941,14 @@ export type V1PersistentVolumeClaimSpec = {
   readonly volumeName?: string | null;
 };
 export type V1PersistentVolumeClaimTemplate = {
-  readonly metadata?: V1ObjectMeta;
+  readonly metadata?: {
+    readonly annotations?: {
+      readonly [key: string]: string;
+    } | null;
+    readonly labels?: {
+      readonly [key: string]: string;
+    } | null;
+  } | null;
   readonly spec: V1PersistentVolumeClaimSpec;
 };
 export type V1PersistentVolumeClaimVolumeSource = {
@@ -1073,14 +1033,6 @@ export type V1ProjectedVolumeSource = {
   readonly defaultMode?: number | null;
   readonly sources?: Array<V1VolumeProjection> | null;
 };
-export type V1QuobyteVolumeSource = {
-  readonly group?: string | null;
-  readonly readOnly?: boolean | null;
-  readonly registry: string;
-  readonly tenant?: string | null;
-  readonly user?: string | null;
-  readonly volume: string;
-};
 export type V1RBDVolumeSource = {
   readonly fsType?: string | null;
   readonly image: string;
@@ -1108,18 +1060,6 @@ export type V1ResourceRequirements = {
 export type V1RollingUpdateDeployment = {
   readonly maxSurge?: number | string | null;
   readonly maxUnavailable?: number | string | null;
-};
-export type V1ScaleIOVolumeSource = {
-  readonly fsType?: string | null;
-  readonly gateway: string;
-  readonly protectionDomain?: string | null;
-  readonly readOnly?: boolean | null;
-  readonly secretRef: V1LocalObjectReference;
-  readonly sslEnabled?: boolean | null;
-  readonly storageMode?: string | null;
-  readonly storagePool?: string | null;
-  readonly system: string;
-  readonly volumeName?: string | null;
 };
 export type V1SeccompProfile = {
   readonly localhostProfile?: string | null;
@@ -1181,13 +1121,6 @@ export type V1ServicePort = {
 export type V1SleepAction = {
   readonly seconds: number;
 };
-export type V1StorageOSVolumeSource = {
-  readonly fsType?: string | null;
-  readonly readOnly?: boolean | null;
-  readonly secretRef?: V1LocalObjectReference;
-  readonly volumeName?: string | null;
-  readonly volumeNamespace?: string | null;
-};
 export type V1Sysctl = {
   readonly name: string;
   readonly value: string;
@@ -1237,10 +1170,8 @@ export type V1Volume = {
   readonly ephemeral?: V1EphemeralVolumeSource;
   readonly fc?: V1FCVolumeSource;
   readonly flexVolume?: V1FlexVolumeSource;
-  readonly flocker?: V1FlockerVolumeSource;
   readonly gcePersistentDisk?: V1GCEPersistentDiskVolumeSource;
   readonly gitRepo?: V1GitRepoVolumeSource;
-  readonly glusterfs?: V1GlusterfsVolumeSource;
   readonly hostPath?: V1HostPathVolumeSource;
   readonly image?: V1ImageVolumeSource;
   readonly iscsi?: V1ISCSIVolumeSource;
@@ -1250,11 +1181,8 @@ export type V1Volume = {
   readonly photonPersistentDisk?: V1PhotonPersistentDiskVolumeSource;
   readonly portworxVolume?: V1PortworxVolumeSource;
   readonly projected?: V1ProjectedVolumeSource;
-  readonly quobyte?: V1QuobyteVolumeSource;
   readonly rbd?: V1RBDVolumeSource;
-  readonly scaleIO?: V1ScaleIOVolumeSource;
   readonly secret?: V1SecretVolumeSource;
-  readonly storageos?: V1StorageOSVolumeSource;
   readonly vsphereVolume?: V1VsphereVirtualDiskVolumeSource;
 };
 export type V1VolumeDevice = {

@@ -4,8 +4,10 @@
  * (santhosh-tekuri/jsonschema) compiles every occurrence of a subschema again, while a `$ref`
  * target is compiled once. The rules across keys repeat the same conditions ("autoscaling is
  * on", "a chart label is set") in many rules; each such repeat becomes a `$ref` to one entry of
- * `definitions`. Validation is unchanged: a `$ref` alone in a draft-07 schema stands for its
- * target, and only whole subschemas are replaced.
+ * `definitions`. A repeated subschema with a regular expression (`pattern`, `patternProperties`)
+ * is shared whatever its size: compiling the expression is the costly part. Repeats inside the
+ * definitions (the Kubernetes types) count too. Validation is unchanged: a `$ref` alone in a
+ * draft-07 schema stands for its target, and only whole subschemas are replaced.
  */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
@@ -42,16 +44,26 @@ function childSlots(schema: Schema, withDefinitions = true): { get: () => Json; 
   return slots;
 }
 
+/** Whether a subschema is worth a `$ref`: big enough, or holding a regular expression to compile. */
+const worthSharing = (schema: Schema): boolean =>
+  nodeCount(schema) >= MIN_NODES || typeof schema.pattern === 'string' || isSchema(schema.patternProperties);
+
+/** Every subschema position to share in: below the root, and below each entry of `definitions` (not the entries). */
+function sharingSlots(schema: Schema): { get: () => Json; set: (value: Json) => void }[] {
+  const entries = isSchema(schema.definitions) ? Object.values(schema.definitions).filter(isSchema) : [];
+  return [...childSlots(schema, false), ...entries.flatMap((entry) => childSlots(entry))];
+}
+
 function nodeCount(schema: Json): number {
   if (!isSchema(schema)) return 0;
   return 1 + childSlots(schema).reduce((sum, slot) => sum + nodeCount(slot.get()), 0);
 }
 
-/** The schema with every repeated subschema of at least MIN_NODES nodes moved into definitions. */
+/** The schema with every repeated subschema worth sharing moved into definitions. */
 export function shareRepeatedSubschemas(input: Schema): Schema {
   const schema = structuredClone(input);
   const definitions = (isSchema(schema.definitions) ? schema.definitions : {}) as Schema;
-  // Count every subschema outside the definitions (whose entries are $ref targets already).
+  // Count every subschema but the entries of definitions (which are $ref targets already).
   const counts = new Map<string, number>();
   const count = (node: Json) => {
     if (!isSchema(node)) return;
@@ -59,13 +71,13 @@ export function shareRepeatedSubschemas(input: Schema): Schema {
     counts.set(text, (counts.get(text) ?? 0) + 1);
     for (const slot of childSlots(node)) count(slot.get());
   };
-  for (const slot of childSlots(schema, false)) count(slot.get());
+  for (const slot of sharingSlots(schema)) count(slot.get());
   const names = new Map<string, string>();
   // Outermost first: a repeat inside a repeat is shared with it.
   const share = (node: Json): Json => {
     if (!isSchema(node)) return node;
     const text = JSON.stringify(node);
-    if ((counts.get(text) ?? 0) > 1 && nodeCount(node) >= MIN_NODES) {
+    if ((counts.get(text) ?? 0) > 1 && worthSharing(node)) {
       let name = names.get(text);
       if (!name) {
         name = `${SHARED_PREFIX}${names.size + 1}`;
@@ -78,7 +90,7 @@ export function shareRepeatedSubschemas(input: Schema): Schema {
     for (const slot of childSlots(node)) slot.set(share(slot.get()));
     return node;
   };
-  for (const slot of childSlots(schema, false)) slot.set(share(slot.get()));
+  for (const slot of sharingSlots(schema)) slot.set(share(slot.get()));
   if (names.size > 0) schema.definitions = definitions;
   return schema;
 }

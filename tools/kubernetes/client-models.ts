@@ -57,6 +57,30 @@ export const NON_NEGATIVE_QUANTITY_PATTERN =
   '^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$';
 const QUANTITY: SchemaNode = { type: ['string', 'number'], pattern: NON_NEGATIVE_QUANTITY_PATTERN, minimum: 0 };
 
+/**
+ * Fields the API still declares but no release Chart.yaml's kubeVersion allows can use: the
+ * in-tree volume plugins removed before Kubernetes 1.28 (the API server accepts such a volume with
+ * a warning; the kubelet cannot mount it, so the pod never starts). Left out, they are refused as
+ * unknown keys when the values are checked.
+ */
+const REMOVED_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  V1Volume: {
+    scaleIO: 'removed in Kubernetes 1.22',
+    flocker: 'removed in Kubernetes 1.25',
+    quobyte: 'removed in Kubernetes 1.25',
+    storageos: 'removed in Kubernetes 1.25',
+    glusterfs: 'removed in Kubernetes 1.26',
+  },
+};
+
+/**
+ * Fields whose object Kubernetes accepts only partly: the metadata of an ephemeral volume's claim
+ * template may hold labels and annotations only (the API server refuses any other field there).
+ */
+const LIMITED_FIELDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  V1PersistentVolumeClaimTemplate: { metadata: ['labels', 'annotations'] },
+};
+
 interface Attribute {
   readonly name: string;
   readonly baseName: string;
@@ -151,6 +175,12 @@ export class KubernetesDefinitions {
     const attributes = this.attributesOf(model);
     const properties: Record<string, SchemaNode> = {};
     for (const attribute of attributes) {
+      if (REMOVED_FIELDS[model]?.[attribute.baseName]) continue;
+      const limitedTo = LIMITED_FIELDS[model]?.[attribute.baseName];
+      if (limitedTo) {
+        properties[attribute.baseName] = nullable(this.limitedObject(attribute.type, limitedTo));
+        continue;
+      }
       const isQuantity = QUANTITY_FIELDS[model]?.includes(attribute.name) ?? false;
       const values = this.enums[`${model}.${attribute.baseName}`];
       const typed = this.typeSchema(attribute.type, attribute.format ?? '', isQuantity);
@@ -162,6 +192,17 @@ export class KubernetesDefinitions {
     const requiredBaseNames = attributes.filter((a) => required.includes(a.name)).map((a) => a.baseName);
     if (requiredBaseNames.length) definition.required = requiredBaseNames;
     this.definitions[model] = definition as SchemaNode;
+  }
+
+  /** The model `type` as a closed object of only the fields `names`, written in place. */
+  private limitedObject(type: string, names: readonly string[]): SchemaNode {
+    const attributes = this.attributesOf(type).filter((attribute) => names.includes(attribute.baseName));
+    if (attributes.length !== names.length) throw new Error(`${type} lacks one of ${names.join(', ')}`);
+    const properties: Record<string, SchemaNode> = {};
+    for (const attribute of attributes) {
+      properties[attribute.baseName] = nullable(this.typeSchema(attribute.type, attribute.format ?? '', false));
+    }
+    return { type: 'object', additionalProperties: false, properties } as SchemaNode;
   }
 
   private typeSchema(type: string, format: string, isQuantity: boolean): SchemaNode {
