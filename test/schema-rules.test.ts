@@ -156,9 +156,13 @@ test('every guard is either stated by the schema or listed as caught only at ren
   for (const guard of coderChartModel().guards) expect(readme).toContain(guard.rule?.message ?? guard.renderOnly);
 });
 
-test('the built values.schema.json carries every rule, in guard order, with its message', () => {
+test('the built values.schema.json carries every rule, in guard order, with its message as the property it requires', () => {
   const built = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as {
-    allOf: { $comment: string }[];
+    allOf: { then: { required: string[] } }[];
   };
-  expect(built.allOf.map((entry) => entry.$comment)).toEqual(chartSchemaRules().map((rule) => rule.message));
+  expect(built.allOf.map((entry) => entry.then.required)).toEqual(
+    chartSchemaRules().map((rule) => [
+      rule.message.startsWith(rule.path) ? rule.message : `${rule.path}: ${rule.message}`,
+    ]),
+  );
 });

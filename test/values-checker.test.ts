@@ -235,9 +235,8 @@ describe('the rules in the schema', () => {
   test('for Helm each rule requires a property named after its advice, starting with the key', () => {
     const advised = schemaWithAdvice([rule, { ...rule, message: 'coder.replicaCount above 1 …' }], base);
     expect(advised.allOf).toEqual([
-      { $comment: 'keep it low', if: { not: rule.schema }, then: { required: ['coder.replicaCount: keep it low'] } },
+      { if: { not: rule.schema }, then: { required: ['coder.replicaCount: keep it low'] } },
       {
-        $comment: 'coder.replicaCount above 1 …',
         if: { not: rule.schema },
         then: { required: ['coder.replicaCount above 1 …'] },
       },
