@@ -34,6 +34,22 @@ export default tseslint.config(
     },
   },
   {
+    // The expression core is the ground floor: every room stands on it, so it must know nothing
+    // of the chart. It imports only its own files.
+    files: ['src/expr/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*', '!./*'], message: 'src/expr imports only src/expr: it knows nothing of the chart.' },
+            { group: ['cdk8s', 'cdk8s-plus-*', 'js-yaml', 'ajv'], message: 'src/expr is the language core alone.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {

@@ -1,4 +1,6 @@
 /** Each expression's `eval` must agree with Helm's own rendering of its `toGo` text. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { dump } from 'js-yaml';
 import { renderModel } from '../src/backends/concrete';
 import {
@@ -306,5 +308,20 @@ describe('a value shared through a named template (HelperLibrary.value)', () => 
       '{{- $image := include "probe.image" $ }}',
       '{{- if and (ne $image "") (ne $image "a:2") }}true{{ end -}}',
     ]);
+  });
+});
+
+describe('the expression core', () => {
+  test('knows nothing of the chart: no name or word in src/expr mentions Coder', () => {
+    const dir = joinPath(__dirname, '..', 'src', 'expr');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(0);
+    const mentions = files.flatMap((file) =>
+      readFileSync(joinPath(dir, file), 'utf8')
+        .split('\n')
+        .map((line, index) => `${file}:${index + 1}: ${line.trim()}`)
+        .filter((line) => /coder/i.test(line.slice(line.indexOf(': ') + 2))),
+    );
+    expect(mentions).toEqual([]);
   });
 });

@@ -362,7 +362,7 @@ export function asString(value: GoValue, where: string): string {
 
 /**
  * String concatenation of string operands, written as a person would: literal parts go into the
- * format (`printf "coder.%s.svc" $.Release.Namespace`), every other part is a `%s`.
+ * format (`printf "web.%s.svc" $.Release.Namespace`), every other part is a `%s`.
  */
 class Concat extends Expr<string> {
   public constructor(private readonly parts: readonly Expr<string>[]) {
