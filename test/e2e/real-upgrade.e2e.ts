@@ -157,16 +157,26 @@ describe.each([
   };
   const readyOn = (version: string) => pods.pods().filter((p) => isReady(p) && versionOf(p) === version);
 
-  /** Which pods hold the migration lock, and which wait for it, by their IPs. */
+  /**
+   * Which pods hold the migration lock, which of them are migrating, and which wait for it, by
+   * their IPs. Every coderd takes the lock at start, also when there is nothing left to migrate,
+   * and then holds it for a moment only. The pod that migrates writes the version table (Coder's
+   * migrator truncates it), so it alone also holds that table's exclusive lock until it commits.
+   * pg_locks is read without waiting for either lock.
+   */
   const migrationLock = () => {
     const rows = cluster.postgres.query(
-      `select host(a.client_addr), l.granted from pg_locks l join pg_stat_activity a on a.pid = l.pid ` +
+      `select host(a.client_addr), l.granted, exists (select 1 from pg_locks t join pg_class c on c.oid = t.relation ` +
+        `where t.pid = l.pid and t.granted and t.mode = 'AccessExclusiveLock' and c.relname = 'schema_migrations') ` +
+        `from pg_locks l join pg_stat_activity a on a.pid = l.pid ` +
         `where l.locktype = 'advisory' and a.client_addr is not null ` +
         `and ((l.classid::bigint << 32) | l.objid::bigint) = ${MIGRATION_LOCK_ID}`,
       database,
     );
+    const holders = rows.filter((r) => r[1] === 't');
     return {
-      holders: rows.filter((r) => r[1] === 't').map((r) => r[0]),
+      holders: holders.map((r) => r[0]),
+      migrating: holders.filter((r) => r[2] === 't').map((r) => r[0]),
       waiters: rows.filter((r) => r[1] === 'f').map((r) => r[0]),
     };
   };
@@ -258,13 +268,19 @@ describe.each([
     let migrationStartedAt = -1;
     let committedOnProxy = NaN;
     let sampling = true;
+    // From the moment the test lets go of the lock, a pod migrates for well under a second:
+    // sample often then, so that it cannot slip between two readings.
+    let lockReleased = false;
+    void lockHeld.then(() => {
+      lockReleased = true;
+    });
     const sampler = (async () => {
       while (sampling) {
         const lock = migrationLock();
         noteOldPods();
-        for (const ip of lock.holders) migrators.add(ip);
+        for (const ip of lock.migrating) migrators.add(ip);
         for (const ip of lock.waiters) waiters.add(ip);
-        if (lock.holders.length > 0) {
+        if (lock.migrating.length > 0) {
           if (migrationStartedAt < 0) migrationStartedAt = load.now();
           oldDuringMigration = Math.max(
             oldDuringMigration,
@@ -274,7 +290,7 @@ describe.each([
           committedAt = load.now();
           committedOnProxy = proxy.now();
         }
-        await sleep(250);
+        await sleep(lockReleased && committedAt < 0 ? 40 : 250);
       }
     })();
     const upgraded = await upgrading;
