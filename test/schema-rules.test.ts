@@ -14,6 +14,7 @@ import { CHART_DIR } from '../src/paths';
 import { scopeFor, ValueMap } from '../src/render';
 import { coalesceWithDefaults } from '../src/values/coalesce';
 import { schemaDefaults } from '../src/values/schema';
+import { ruleAdvice } from '../src/values/validate';
 
 // At least 100 cases whatever CODER_HA_PROPERTY_RUNS says (mutation testing asks for 25): with
 // fewer, some rules never see values they refuse, and the check below that both verdicts occur fails.
@@ -160,9 +161,5 @@ test('the built values.schema.json carries every rule, in guard order, with its 
   const built = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as {
     allOf: { then: { required: string[] } }[];
   };
-  expect(built.allOf.map((entry) => entry.then.required)).toEqual(
-    chartSchemaRules().map((rule) => [
-      rule.message.startsWith(rule.path) ? rule.message : `${rule.path}: ${rule.message}`,
-    ]),
-  );
+  expect(built.allOf.map((entry) => entry.then.required)).toEqual(chartSchemaRules().map((rule) => [ruleAdvice(rule)]));
 });

@@ -111,7 +111,7 @@ export interface KubeKind<P> {
 
 /** An object of a kind the `k8s` module declares, e.g. `kubeObject(this, 'Resource', k8s.KubeService, {…})`. */
 export function kubeObject<P>(scope: Construct, id: string, kind: KubeKind<P>, props: Authored<P>): TemplateObject {
-  return new TemplateObject(scope, id, kind.GVK, props as object);
+  return customObject<P>(scope, id, kind.GVK, props);
 }
 
 /** An object of a kind the `k8s` module does not declare (a ServiceMonitor, a Gateway API route). */

@@ -44,6 +44,10 @@ export function schemaWithRules(rules: readonly SchemaRule[], schema: SchemaNode
   return { ...schema, allOf: rules.map((rule) => ({ $comment: rule.message, ...rule.schema })) };
 }
 
+/** What Helm prints for a broken rule: its message, led by the key it names. */
+export const ruleAdvice = (rule: SchemaRule): string =>
+  rule.message.startsWith(rule.path) ? rule.message : `${rule.path}: ${rule.message}`;
+
 /**
  * The values contract as Helm gets it: each rule stated so that it fails exactly when the rule
  * does, by requiring a property named after the rule's advice (`coder.replicaCount is above 1,
@@ -59,7 +63,7 @@ export function schemaWithAdvice(rules: readonly SchemaRule[], schema: SchemaNod
   // every byte of the schema on each run.
   const advised = (rule: SchemaRule): SchemaNode => ({
     if: { not: rule.schema },
-    then: { required: [rule.message.startsWith(rule.path) ? rule.message : `${rule.path}: ${rule.message}`] },
+    then: { required: [ruleAdvice(rule)] },
   });
   return { ...schema, allOf: rules.map(advised) };
 }
